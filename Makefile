@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared/data
+OUT    ?= out
+TORCH_VERSION := 2.13.0
+
+# The demo corpus: the Little Prince AMR bank when ../shared/data is present, else our tiny sample.
+LPP := $(SHARED)/little-prince-amr/amr-bank-struct-v3.0.txt
+DEMO_AMR := $(if $(wildcard $(LPP)),$(LPP),data/samples/sample.amr.txt)
+DEMO_ID  := $(if $(wildcard $(LPP)),lpp_1943.2,sample.2)
+
+.PHONY: install demo test test-scatter lint bench clean
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "amrgnn needs Python >= 3.11"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "torch==$(TORCH_VERSION)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@echo "== amrgnn demo on $(DEMO_AMR)"
+	$(VENV)/bin/amrgnn prepare amr $(DEMO_AMR) --out $(OUT)/demo --align --max-k 4
+	$(VENV)/bin/amrgnn show $(DEMO_AMR) --id $(DEMO_ID) --align -o $(OUT)/demo/$(DEMO_ID).png
+	@echo "== wrote $(OUT)/demo/summary.json, $(OUT)/demo/vocab.json and $(OUT)/demo/$(DEMO_ID).png"
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+# The same suite with the optional torch-scatter kernels (compiles from source: about 4 minutes).
+test-scatter: $(STAMP)
+	$(PY) -c 'import torch_scatter' 2>/dev/null || $(PY) -m pip install --quiet --no-build-isolation "torch-scatter>=2.1"
+	AMRGNN_REQUIRE_SCATTER=1 $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check amrgnn tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/prepare.py --json $(OUT)/bench/prepare.json
+	$(PY) benchmarks/align.py --json $(OUT)/bench/align.json
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,3 @@
+from amrgnn.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""The ``amrgnn`` command line (also ``python -m amrgnn``).
+
+Bad input ends with a one-line error naming the file, graph and line, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+EXIT_BAD_INPUT = 2
+
+
+def _add_prepare(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("prepare", help="prepare corpora into cached PyG datasets")
+    kinds = p.add_subparsers(dest="kind", required=True, metavar="KIND")
+    a = kinds.add_parser(
+        "amr",
+        help="AMR (PENMAN) files -> HeteroData + token graphs + exact k-hop structure",
+        description=(
+            "Read AMR graphs (files, globs or an AMR 3.0 release directory), optionally align them, "
+            "and write graphs.safetensors, graphs.json, vocab.json and summary.json into --out. "
+            "A second run on unchanged inputs and options loads the cached result."
+        ),
+    )
+    a.add_argument("paths", nargs="+", metavar="PATH", help="PENMAN file, glob or AMR 3.0 directory")
+    a.add_argument("--out", required=True, type=Path, help="output directory")
+    a.add_argument("--max-k", type=int, default=4, metavar="K", help="exact k-hop depth (default: 4)")
+    a.add_argument("--undirected", action="store_true", help="k-hop over the undirected token graph")
+    a.add_argument("--tokenizer", metavar="NAME_OR_PATH", help="HF tokenizer: add the sub-word graph")
+    a.add_argument("--align", action="store_true", help="fill missing alignments with the rule-based aligner")
+    a.add_argument("--vocab", type=Path, help="reuse this vocab.json (e.g. the training split's)")
+    a.add_argument("--skip-invalid", action="store_true", help="skip bad graphs and count them by reason")
+    a.add_argument("--no-cache", action="store_true", help="recompute even if the cache matches")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _add_show(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("show", help="draw one AMR with its aligned tokens (PNG or SVG)")
+    p.add_argument("file", type=Path, help="PENMAN file")
+    p.add_argument("--id", required=True, help="the graph's ::id (or <file stem>.<n> where ids are missing)")
+    p.add_argument("-o", "--output", required=True, type=Path, help="out.png or out.svg")
+    p.add_argument("--align", action="store_true", help="align with the rule-based aligner first")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="amrgnn",
+        description="AMR graphs for PyTorch Geometric and AMR-aware DeBERTa.",
+    )
+    parser.add_argument("--version", action="version", version=f"amrgnn {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_prepare(sub)
+    _add_show(sub)
+    return parser
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    rows = [
+        ("files", s["files"] if not s.get("files_skipped") else f"{s['files']} ({s['files_skipped']} unreadable)"),
+        ("graphs read", s["graphs_read"]),
+        ("converted", s["converted"]),
+        ("skipped", s["skipped_total"]),
+    ]
+    rows += [(f"  {reason}", n) for reason, n in s["skipped"].items()]
+    rows += [
+        ("tokens", s["tokens"]),
+        ("concepts", s["concepts"]),
+        ("constants", s["constants"]),
+        ("relations", s["relations"]),
+        ("aligned nodes", s["aligned_nodes"]),
+        ("token-graph edges", s["token_graph_edges"]),
+    ]
+    rows += [(f"  pairs at k={k}", n) for k, n in s["k_hop_pairs"].items()]
+    if "subwords" in s:
+        rows.append(("sub-words", s["subwords"]))
+    v = s["vocab"]
+    rows.append(("vocabulary", f"{v['concepts']} concepts, {v['senses']} senses, {v['relations']} relations"))
+    rows.append(("seconds", f"{s['seconds']:.3f}" + (" (cached)" if s.get("cached") else "")))
+    width = max(len(k) for k, _ in rows)
+    for k, val in rows:
+        print(f"{k:<{width}}  {val}")
+    for err in s.get("errors", [])[:5]:
+        print(f"skipped: {err}", file=sys.stderr)
+
+
+def _cmd_prepare(args: argparse.Namespace) -> int:
+    from .graph.dataset import prepare_corpus
+
+    if args.max_k < 0:
+        raise ValueError("--max-k must be >= 0")
+    prepared = prepare_corpus(
+        args.paths,
+        args.out,
+        max_k=args.max_k,
+        undirected=args.undirected,
+        tokenizer=args.tokenizer,
+        align=args.align,
+        skip_invalid=args.skip_invalid,
+        vocab=args.vocab,
+        progress=False if args.quiet else None,
+        use_cache=not args.no_cache,
+    )
+    _print_summary(prepared.summary)
+    print(f"wrote {args.out / 'summary.json'}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .graph.draw import draw_amr
+    from .graph.io import read_amr
+
+    if args.output.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"{args.output}: the output must end in .png or .svg")
+    for amr in read_amr(args.file, progress=False):
+        if amr.id == args.id:
+            if args.align:
+                from .graph.align import align
+
+                amr = align(amr)
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            draw_amr(amr, args.output)
+            print(f"wrote {args.output}")
+            return 0
+    raise LookupError(f"{args.file}: no graph with id {args.id!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .graph.io import AMRFormatError
+
+    args = build_parser().parse_args(argv)
+    handlers = {"prepare": _cmd_prepare, "show": _cmd_show}
+    try:
+        return handlers[args.command](args)
+    except AMRFormatError as e:
+        print(f"amrgnn: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (OSError, ValueError, LookupError) as e:
+        print(f"amrgnn: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT

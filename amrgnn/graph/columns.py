@@ -1,0 +1,288 @@
+"""Encoding many AMRs at once into flat, sliceable columns (and back into one graph at a time).
+
+Graphs are processed in chunks: the per-graph Python work is a few dictionary look-ups
+(:func:`~amrgnn.graph.convert.extract_arrays`); everything else (tensor building, sub-word
+projection, the exact-k-hop structure) runs once per chunk on the disjoint union of its graphs,
+then is cut back into graphs by pointer arrays. A :class:`GraphColumns` is that result: one tensor
+per attribute, concatenated over graphs, with a ``ptr`` per attribute; it saves to safetensors and
+JSON (no pickle) and rebuilds an :class:`~amrgnn.graph.hetero.AMRGraphData` per index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import Tensor
+
+from .convert import GraphArrays, extract_arrays
+from .hetero import CONCEPT, SUBWORD, TOKEN, AMRGraphData, reverse_edges
+from .io import AMR
+from .khop import exact_k_hop_typed
+from .subword import project_to_subwords
+from .vocab import AMRVocab
+
+__all__ = ["GraphColumns", "encode_amrs", "to_hetero", "EncodeOptions"]
+
+COLUMNS_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class EncodeOptions:
+    """What goes into each graph (part of the processed-data cache key)."""
+
+    max_k: int = 4
+    undirected: bool = False
+    chunk_size: int = 256
+
+
+def _edge_key(src: str, rel: str, dst: str, attr: str) -> str:
+    return f"e:{src}:{rel}:{dst}:{attr}"
+
+
+@dataclass
+class GraphColumns:
+    """Concatenated per-graph tensors: ``values[key][..., ptr[key][i]:ptr[key][i+1]]`` is graph ``i``.
+
+    Keys: ``c:<node type>`` (node counts, one per graph), ``g:<attr>`` (one value per graph),
+    ``n:<node type>:<attr>`` (node attributes) and ``e:<src>:<rel>:<dst>:<attr>`` (edge attributes;
+    ``edge_index`` tensors are ``[2, E]`` and concatenated along their last dimension).
+    """
+
+    values: dict[str, Tensor]
+    ptr: dict[str, Tensor]
+    ids: list[str]
+    tokens: list[list[str]]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def get(self, i: int) -> AMRGraphData:
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"graph {i} out of range for {len(self)} graphs")
+        i = i % len(self)
+        data = AMRGraphData()
+        for key, val in self.values.items():
+            kind, *parts = key.split(":")
+            if kind == "c":
+                data[parts[0]].num_nodes = int(val[i])
+            elif kind == "g":
+                data[parts[0]] = val[i : i + 1]
+            else:
+                p = self.ptr[key]
+                sl = val[..., int(p[i]) : int(p[i + 1])]
+                if kind == "n":
+                    data[parts[0]][parts[1]] = sl
+                else:
+                    data[parts[0], parts[1], parts[2]][parts[3]] = sl
+        data.amr_id = self.ids[i]
+        data.tokens = self.tokens[i]
+        return reverse_edges(data)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory: str | os.PathLike) -> None:
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        tensors = {k: v.contiguous() for k, v in self.values.items()}
+        tensors.update({f"{k}#ptr": v.contiguous() for k, v in self.ptr.items()})
+        save_file(tensors, str(d / "graphs.safetensors"))
+        with open(d / "graphs.json", "w", encoding="utf-8") as fh:
+            json.dump(
+                {"format": "amrgnn-columns", "version": COLUMNS_FORMAT, "ids": self.ids, "tokens": self.tokens, "meta": self.meta},
+                fh,
+                ensure_ascii=False,
+            )
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> GraphColumns:
+        d = Path(directory)
+        with open(d / "graphs.json", encoding="utf-8") as fh:
+            head = json.load(fh)
+        if head.get("format") != "amrgnn-columns" or head.get("version") != COLUMNS_FORMAT:
+            raise ValueError(f"{d / 'graphs.json'}: not amrgnn processed graphs (format {COLUMNS_FORMAT})")
+        tensors = load_file(str(d / "graphs.safetensors"))
+        values = {k: v for k, v in tensors.items() if not k.endswith("#ptr")}
+        ptr = {k[: -len("#ptr")]: v for k, v in tensors.items() if k.endswith("#ptr")}
+        return cls(values=values, ptr=ptr, ids=head["ids"], tokens=head["tokens"], meta=head.get("meta", {}))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.values: dict[str, list[Tensor]] = defaultdict(list)
+        self.sizes: dict[str, list[Tensor]] = defaultdict(list)
+
+    def per_graph(self, key: str, value: Tensor) -> None:
+        self.values[key].append(value)
+
+    def ragged(self, key: str, value: Tensor, sizes: Tensor) -> None:
+        self.values[key].append(value)
+        self.sizes[key].append(sizes)
+
+    def finish(self) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
+        values = {k: torch.cat(v, dim=-1) for k, v in self.values.items()}
+        ptr = {}
+        for k, s in self.sizes.items():
+            sizes = torch.cat(s)
+            p = torch.zeros(sizes.numel() + 1, dtype=torch.long)
+            torch.cumsum(sizes, 0, out=p[1:])
+            ptr[k] = p
+        return values, ptr
+
+
+def _lengths(lists: Iterable[Sequence]) -> Tensor:
+    return torch.tensor([len(x) for x in lists], dtype=torch.long)
+
+
+def _flat(lists: Iterable[Sequence], dtype: torch.dtype = torch.long) -> Tensor:
+    return torch.tensor(list(chain.from_iterable(lists)), dtype=dtype)
+
+
+def _split_pairs(edge_index: Tensor, ptr: Tensor, num_graphs: int) -> tuple[Tensor, Tensor]:
+    """Local (per-graph) indices and per-graph counts of edges of a disjoint union.
+
+    ``edge_index`` must be sorted by graph (true for the outputs of k-hop and sub-word projection,
+    which are sorted by source node)."""
+    g = torch.searchsorted(ptr[1:], edge_index[0], right=True)
+    return edge_index - ptr[g], torch.bincount(g, minlength=num_graphs)
+
+
+def _add_graph_edges(b: _Builder, node: str, ei: Tensor, et: Tensor, ptr: Tensor, num_graphs: int, opts: EncodeOptions) -> None:
+    """Store the union graph ``(ei, et)`` over ``node`` and its exact k-hop pairs, cut into graphs."""
+    local, sizes = _split_pairs(ei, ptr, num_graphs)
+    b.ragged(_edge_key(node, "amr", node, "edge_index"), local, sizes)
+    b.ragged(_edge_key(node, "amr", node, "edge_type"), et, sizes)
+    if opts.max_k > 0:
+        hops = exact_k_hop_typed(ei, et, int(ptr[-1]), opts.max_k, undirected=opts.undirected)
+        for k, h in enumerate(hops, 1):
+            local, sizes = _split_pairs(h.edge_index, ptr, num_graphs)
+            b.ragged(_edge_key(node, f"hop{k}", node, "edge_index"), local, sizes)
+            b.ragged(_edge_key(node, f"hop{k}", node, "edge_type"), h.edge_type, sizes)
+
+
+def _encode_chunk(b: _Builder, arrs: list[GraphArrays], tokens: list[list[str]], opts: EncodeOptions, tokenizer: Any) -> None:
+    G = len(arrs)
+    b.per_graph("c:" + CONCEPT, _lengths(a.lemma for a in arrs))
+    b.per_graph("c:" + TOKEN, torch.tensor([a.num_tokens for a in arrs], dtype=torch.long))
+    b.per_graph("g:top", torch.tensor([a.top for a in arrs], dtype=torch.long))
+    n_nodes = _lengths(a.lemma for a in arrs)
+    b.ragged(f"n:{CONCEPT}:lemma", _flat(a.lemma for a in arrs), n_nodes)
+    b.ragged(f"n:{CONCEPT}:sense", _flat(a.sense for a in arrs), n_nodes)
+    b.ragged(f"n:{CONCEPT}:is_constant", _flat((a.is_constant for a in arrs), torch.bool), n_nodes)
+    n_rel = _lengths(a.rel_src for a in arrs)
+    rel = torch.stack([_flat(a.rel_src for a in arrs), _flat(a.rel_dst for a in arrs)])
+    b.ragged(_edge_key(CONCEPT, "rel", CONCEPT, "edge_index"), rel, n_rel)
+    b.ragged(_edge_key(CONCEPT, "rel", CONCEPT, "edge_type"), _flat(a.rel_type for a in arrs), n_rel)
+    n_al = _lengths(a.align_tok for a in arrs)
+    al = torch.stack([_flat(a.align_tok for a in arrs), _flat(a.align_node for a in arrs)])
+    b.ragged(_edge_key(TOKEN, "aligned", CONCEPT, "edge_index"), al, n_al)
+
+    # The word-level token graphs of the chunk as one disjoint union.
+    n_tok = torch.tensor([a.num_tokens for a in arrs], dtype=torch.long)
+    tok_ptr = torch.zeros(G + 1, dtype=torch.long)
+    torch.cumsum(n_tok, 0, out=tok_ptr[1:])
+    n_edges = _lengths(a.tok_src for a in arrs)
+    offset = torch.repeat_interleave(tok_ptr[:-1], n_edges)
+    ei = torch.stack([_flat(a.tok_src for a in arrs), _flat(a.tok_dst for a in arrs)]) + offset
+    et = _flat(a.tok_type for a in arrs)
+    _add_graph_edges(b, TOKEN, ei, et, tok_ptr, G, opts)
+
+    if tokenizer is not None:
+        enc = tokenizer(tokens, is_split_into_words=True, add_special_tokens=True, truncation=False, verbose=False)
+        input_ids = [torch.tensor(x, dtype=torch.long) for x in enc["input_ids"]]
+        n_sub = torch.tensor([x.numel() for x in input_ids], dtype=torch.long)
+        sub_ptr = torch.zeros(G + 1, dtype=torch.long)
+        torch.cumsum(n_sub, 0, out=sub_ptr[1:])
+        word_ids = torch.cat(
+            [torch.tensor([-1 if w is None else w + int(tok_ptr[g]) for w in enc.word_ids(g)], dtype=torch.long) for g in range(G)]
+        )
+        b.per_graph("c:" + SUBWORD, n_sub)
+        b.ragged(f"n:{SUBWORD}:input_ids", torch.cat(input_ids), n_sub)
+        pos = torch.nonzero(word_ids >= 0).view(-1)
+        sub_of = torch.stack([pos, word_ids[pos]])
+        g_of = torch.searchsorted(sub_ptr[1:], pos, right=True)
+        sub_of_local = torch.stack([pos - sub_ptr[g_of], word_ids[pos] - tok_ptr[g_of]])
+        b.ragged(_edge_key(SUBWORD, "of", TOKEN, "edge_index"), sub_of_local, torch.bincount(g_of, minlength=G))
+        del sub_of
+        s_ei, s_et = project_to_subwords(ei, et, word_ids, int(tok_ptr[-1]))
+        _add_graph_edges(b, SUBWORD, s_ei, s_et, sub_ptr, G, opts)
+
+
+def encode_amrs(
+    amrs: Iterable[AMR],
+    vocab: AMRVocab,
+    *,
+    options: EncodeOptions | None = None,
+    tokenizer: Any = None,
+    on_error: Any = None,
+) -> GraphColumns:
+    """Encode AMRs into :class:`GraphColumns` (see the module docstring).
+
+    Args:
+        amrs: the graphs (any iterable; consumed once).
+        vocab: label ids.
+        options: k-hop depth and direction, chunk size.
+        tokenizer: a fast HuggingFace tokenizer; adds the ``subword`` node type.
+        on_error: ``callable(amr, exception)``; when given, a graph whose conversion fails is passed
+            to it and left out, otherwise the exception propagates.
+    """
+    opts = options or EncodeOptions()
+    b = _Builder()
+    ids: list[str] = []
+    all_tokens: list[list[str]] = []
+    chunk: list[GraphArrays] = []
+    chunk_tokens: list[list[str]] = []
+
+    def flush() -> None:
+        if chunk:
+            _encode_chunk(b, chunk, chunk_tokens, opts, tokenizer)
+            chunk.clear()
+            chunk_tokens.clear()
+
+    for amr in amrs:
+        try:
+            arr = extract_arrays(amr, vocab)
+        except Exception as e:  # a converter bug must name the graph, not vanish
+            if on_error is None:
+                raise
+            on_error(amr, e)
+            continue
+        chunk.append(arr)
+        chunk_tokens.append(amr.tokens)
+        ids.append(amr.id)
+        all_tokens.append(amr.tokens)
+        if len(chunk) >= opts.chunk_size:
+            flush()
+    flush()
+    if not ids:
+        return GraphColumns(values={}, ptr={}, ids=[], tokens=[], meta={"max_k": opts.max_k})
+    values, ptr = b.finish()
+    return GraphColumns(
+        values=values,
+        ptr=ptr,
+        ids=ids,
+        tokens=all_tokens,
+        meta={"max_k": opts.max_k, "undirected": opts.undirected, "subwords": tokenizer is not None},
+    )
+
+
+def to_hetero(
+    amr: AMR,
+    vocab: AMRVocab,
+    *,
+    max_k: int = 0,
+    undirected: bool = False,
+    tokenizer: Any = None,
+) -> AMRGraphData:
+    """One AMR as an :class:`~amrgnn.graph.hetero.AMRGraphData` (node types ``concept`` and ``token``;
+    with ``max_k > 0`` the exact k-hop structure of the token graph; with a tokenizer, ``subword``)."""
+    cols = encode_amrs([amr], vocab, options=EncodeOptions(max_k=max_k, undirected=undirected), tokenizer=tokenizer)
+    return cols.get(0)
