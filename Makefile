@@ -14,11 +14,14 @@ DEMO_ID  := $(if $(wildcard $(LPP)),lpp_1943.2,sample.2)
 
 .PHONY: install demo test test-scatter lint bench clean
 
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "amrgnn needs Python >= 3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check "torch==$(TORCH_VERSION)"
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(PIP) "torch==$(TORCH_VERSION)"
+	$(if $(WITH_SCATTER),$(PIP) --no-build-isolation "torch-scatter>=2.1")
+	$(PIP) -e ".[test]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,12 +33,12 @@ demo: $(STAMP)
 	@echo "== wrote $(OUT)/demo/summary.json, $(OUT)/demo/vocab.json and $(OUT)/demo/$(DEMO_ID).png"
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PYTEST_ENV) $(PY) -m pytest -q
 
-# The same suite with the optional torch-scatter kernels (compiles from source: about 4 minutes).
-test-scatter: $(STAMP)
-	$(PY) -c 'import torch_scatter' 2>/dev/null || $(PY) -m pip install --quiet --no-build-isolation "torch-scatter>=2.1"
-	AMRGNN_REQUIRE_SCATTER=1 $(PY) -m pytest -q
+# The same suite with the optional torch-scatter kernels, in a venv of its own (torch-scatter
+# compiles from source: about 4 minutes the first time).
+test-scatter:
+	$(MAKE) test VENV=.venv-scatter WITH_SCATTER=1 PYTEST_ENV="AMRGNN_REQUIRE_SCATTER=1"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check amrgnn tests benchmarks
@@ -45,4 +48,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/align.py --json $(OUT)/bench/align.json
 
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf $(OUT) .pytest_cache .venv-scatter

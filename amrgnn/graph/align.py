@@ -16,14 +16,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import penman
-from penman.layout import Push, node_contexts
+from penman.layout import Pop, Push
 
 from .io import AMR
 
 __all__ = ["align", "lemmas", "lemmatize", "is_markup"]
 
 Triple = tuple[str, str, str]
-Item = "str | Triple"  # a concept variable or an attribute triple
 
 # --------------------------------------------------------------------------------------------------
 # lemmatiser
@@ -186,13 +185,42 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _restore_e(stem: str) -> str:
+    """Best guess at the verb behind an ``-ed``/``-ing`` stem: undouble, or add back an ``e``."""
+    if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS and stem[-2:] not in ("ss", "ll"):
+        return stem[:-1]  # stopped -> stop, controlled -> control
+    if len(stem) > 4 and stem[-2:] == "ll":
+        return stem[:-1]
+    if stem.endswith(("at", "iz", "yz", "ys", "bl", "c", "g", "s", "v", "u", "ur", "ir", "id", "ar")):
+        if stem[-2:] not in ("ss", "ng", "ea", "oa", "ai") and stem[-3:-1] not in ("ea", "oa", "ai", "oi", "ee"):
+            return stem + "e"  # activated -> activate, induced -> induce, used -> use
+    if stem.endswith("in") and len(stem) > 4 and stem[-3] not in _VOWELS:
+        return stem + "e"  # determined -> determine (but obtained -> obtain)
+    return stem
+
+
 def lemmatize(word: str) -> str:
-    """One best-guess lemma of ``word``: the irregular table, else the first inflection rule."""
+    """One best-guess lemma of ``word`` (lower-cased): irregular forms, plurals, ``-ed``, ``-ing``.
+
+    Derivations are left alone (``activation`` stays); :func:`lemmas` lists those candidates.
+    """
     w = word.lower()
+    n = len(w)
     if w in _IRREGULAR:
         return _IRREGULAR[w]
-    step = _one_step(w)
-    return step[0] if step else w
+    if n > 4 and w.endswith(("ies", "ied")):
+        return w[:-3] + "y"
+    if n > 4 and w.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return w[:-2]
+    if n > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
+        return w[:-1]
+    if n >= 4 and w.endswith("ed") and w[-3] not in "e":
+        return _restore_e(w[:-2])
+    if n >= 4 and w.endswith("eed"):
+        return w[:-1] if w not in ("need", "seed", "feed", "speed", "breed", "bleed", "proceed", "succeed", "exceed") else w
+    if n >= 5 and w.endswith("ing"):
+        return _restore_e(w[:-3])
+    return w
 
 
 # --------------------------------------------------------------------------------------------------
@@ -200,7 +228,6 @@ def lemmatize(word: str) -> str:
 
 _SENSE_RE = re.compile(r"-\d+$")
 _NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
-_MARKUP_RE = re.compile(r"^@?(?:</?[A-Za-z][^\s]*|[\w:-]+=\"[^\"]*\"/?>?@?|[^<>\s]*/?>@?)$")
 _JOINERS = frozenset({"@-@", "@/@", "@–@", "@:@", "@-", "-@", "@.@", "@,@"})
 _PUNCT = frozenset(",.;:!?()[]{}\"'`-–—/")
 
@@ -236,7 +263,7 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
     "percentage-entity": ("%", "percent"),
     "other": ("other", "others", "al.", "al"),
     "resemble": ("similar", "similarly", "like", "resembles", "resemble", "resembling", "same"),
-    "capable": ("able", "ability", "capable", "capacity", "capability", "unable"),
+    "capable": ("able", "ability", "abilities", "capable", "capacity", "capability", "unable"),
     "include": ("include", "includes", "including", "included", "among"),
     "include-91": ("include", "includes", "including", "included", "among"),
     "more": ("more",),
@@ -263,7 +290,7 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
     "likely": ("likely", "probably", "unlikely"),
     "need": ("need", "needs", "necessary", "required", "requires"),
     "think": ("think", "thought", "putative", "putatively", "believe"),
-    "phosphorus": ("32p", "p"),
+    "phosphorus": ("32p",),
     "before": ("before", "prior", "previously", "earlier"),
 }
 
@@ -271,33 +298,43 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
 _EXACT_ONLY = frozenset({"person", "thing", "name", "have-org-role-91", "have-rel-role-91",
                          "date-entity", "multi-sentence", "publication-91", "rate-entity-91"})
 
-#: role -> words it may align to (the role word before its target).
+#: role -> words it may align to: the role word right before its target (or the target's modifiers).
 _ROLE_WORDS: dict[str, tuple[str, ...]] = {
     ":location": ("in", "at", "on", "near", "within", "inside", "where"),
-    ":time": ("when", "while", "before", "after", "during", "as", "upon", "until", "once"),
+    ":time": ("when", "while", "before", "after", "during", "upon", "until", "once"),
     ":poss": ("'s", "of", "his", "her", "its", "their", "our", "my", "your"),
     ":purpose": ("for",),
-    ":manner": ("by", "with", "through", "via"),
+    ":manner": ("by", "with", "in"),
     ":beneficiary": ("for",),
-    ":instrument": ("with", "using", "by", "via"),
-    ":topic": ("about", "of", "on", "regarding", "concerning"),
-    ":condition": ("if", "unless", "provided", "in"),
+    ":instrument": ("with", "using"),
+    ":topic": ("about", "for", "on", "regarding", "concerning"),
+    ":condition": ("if", "unless", "provided"),
     ":source": ("from",),
     ":destination": ("to", "into"),
     ":compared-to": ("than", "compared"),
     ":concession": ("although", "though", "despite", "even"),
     ":example": ("such", "like", "including", "e.g."),
-    ":part": ("of",),
     ":consist-of": ("of",),
     ":accompanier": ("with",),
     ":duration": ("for", "during"),
-    ":direction": ("to", "toward", "towards"),
+    ":direction": ("to", "toward", "towards", "into"),
     ":path": ("through", "via", "along"),
     ":ARG0": ("by",),
-    ":ARG1": ("of", "that"),
-    ":ARG2": ("to", "with", "of", "in", "from", "for", "on", "as", "into"),
-    ":ARG3": ("in", "by", "with", "for", "to", "on"),
+    ":ARG2": ("with", "by"),
+}
+#: core roles -> words they align to only right after their head's token ("inhibition of X").
+_CORE_ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    ":ARG0": ("of", "by", "in"),
+    ":ARG1": ("of", "that", "in", "with", "on", "for"),
+    ":ARG2": ("to", "with", "of", "in", "from", "for", "by"),
+    ":ARG3": ("in", "with", "to", "for", "by"),
     ":ARG4": ("to", "into"),
+}
+#: core roles -> words they align to right after their head, with the target further on.
+_CORE_AFTER: dict[str, tuple[str, ...]] = {
+    ":ARG0": ("by",),
+    ":ARG1": ("of", "that", "on"),
+    ":ARG2": ("of", "to", "from", "with", "for"),
 }
 
 _NEGATIONS = ("not", "n't", "no", "never", "without", "non", "nor", "neither", "none", "cannot",
@@ -366,7 +403,7 @@ def _prefix_len(a: str, b: str) -> int:
 
 def _prefix_ok(a: str, b: str) -> bool:
     k = _prefix_len(a, b)
-    return k >= 4 and k >= 0.6 * min(len(a), len(b))
+    return k >= 4 and k >= 0.6 * min(len(a), len(b)) and k >= 0.5 * max(len(a), len(b))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -613,29 +650,48 @@ _SKIP_BEFORE = frozenset({"the", "a", "an", "this", "these", "those", "its", "th
 _NO_SHARE = frozenset({"and", "or", "protein", "cell-line"})
 
 
-def _layout(g: penman.Graph) -> tuple[set[Triple], dict[str, list[str]]]:
-    """Edges written inverted (``:ARG0-of``) and the tree children of each variable."""
-    inverted = set()
-    children: dict[str, list[str]] = {}
-    variables = g.variables()
-    for ctx, t in zip(node_contexts(g), g.triples):
-        if t[1] == ":instance" or t[2] not in variables:
-            continue
-        pushed = next((e.variable for e in g.epidata.get(t, ()) if isinstance(e, Push)), None)
-        if pushed is not None:
-            if pushed == t[0]:
-                inverted.add(t)
-                children.setdefault(t[2], []).append(t[0])
-            else:
-                children.setdefault(t[0], []).append(t[2])
-        elif ctx is not None and ctx == t[2]:
-            inverted.add(t)
-    return inverted, children
+class _Layout:
+    """One pass over a graph's triples: instances, attributes, edges and the PENMAN tree."""
+
+    __slots__ = ("instances", "attributes", "edges", "inverted", "children")
+
+    def __init__(self, g: penman.Graph) -> None:
+        triples = g.triples
+        self.instances: dict[str, str | None] = {t[0]: t[2] for t in triples if t[1] == ":instance"}
+        self.attributes: list[Triple] = []
+        self.edges: list[Triple] = []
+        self.inverted: set[Triple] = set()  # edges written inverted (:ARG0-of)
+        self.children: dict[str, list[str]] = {}  # tree children, in the written orientation
+        stack = [g.top]
+        for t in triples:
+            src, role, tgt = t
+            ctx = stack[-1] if stack else None
+            is_edge = role != ":instance" and tgt in self.instances
+            if role != ":instance":
+                (self.edges if is_edge else self.attributes).append(t)
+            pushed = None
+            for epi in g.epidata.get(t, ()):
+                if isinstance(epi, Push):
+                    pushed = epi.variable
+            if is_edge:
+                if pushed is not None:
+                    if pushed == src:
+                        self.inverted.add(t)
+                        self.children.setdefault(tgt, []).append(src)
+                    else:
+                        self.children.setdefault(src, []).append(tgt)
+                elif ctx == tgt and ctx != src:
+                    self.inverted.add(t)
+            if pushed is not None:
+                stack.append(pushed)
+            for epi in g.epidata.get(t, ()):
+                if isinstance(epi, Pop) and stack:
+                    stack.pop()
 
 
 def _inverted_edges(g: penman.Graph) -> set[Triple]:
     """Edges written inverted (``:ARG0-of``) in the PENMAN string."""
-    return _layout(g)[0]
+    return _Layout(g).inverted
 
 
 def _nearest(cands: list[tuple[int, ...]], anchors: Iterable[int]) -> tuple[int, ...]:
@@ -667,10 +723,8 @@ def align(amr: AMR, *, overwrite: bool = False) -> AMR:
         const_al = dict(amr.constant_alignments)
         role_al = dict(amr.role_alignments)
 
-    instances = {v: c for v, _, c in g.instances()}
-    attributes = g.attributes()
-    edges = g.edges()
-    inverted, children = _layout(g)
+    lay = _Layout(g)
+    instances, attributes, edges = lay.instances, lay.attributes, lay.edges
 
     # neighbourhood of every item (variables and attribute triples)
     nbrs: dict[object, list[object]] = {v: [] for v in instances}
@@ -780,19 +834,21 @@ def align(amr: AMR, *, overwrite: bool = False) -> AMR:
         else:
             pending.append(item)
     while pending:
-        pick, anchor = pending[0], []
+        # the item whose best candidate lies closest to its aligned neighbours goes first
+        pick, anchor, best = pending[0], [], None
         for item in pending:
             a = anchors(item)
             if a:
-                pick, anchor = item, a
-                break
+                d = min(abs(i - x) for span in cands[item] for i in span for x in a)
+                if best is None or d < best:
+                    pick, anchor, best = item, a, d
         pending.remove(pick)
         assign(pick, anchor)
 
     # shared tokens: heads of agent nouns (inhibitor), comparatives (higher), ordinals (second)
     for t in edges:
         src, role, tgt = t
-        if t in inverted and role.startswith(":ARG") and tgt not in alignments and src in alignments:
+        if t in lay.inverted and role.startswith(":ARG") and tgt not in alignments and src in alignments:
             head = _base(instances.get(tgt) or "")
             span = alignments[src]
             w = s.low[span[0]]
@@ -841,41 +897,42 @@ def align(amr: AMR, *, overwrite: bool = False) -> AMR:
         if found:
             const_al[t] = _nearest(found, own or anchors(t))
 
-    _align_roles(g, s, instances, alignments, const_al, role_al, inverted, children)
+    _align_roles(lay, s, alignments, const_al, role_al)
     return dataclasses.replace(
         amr, alignments=alignments, constant_alignments=const_al, role_alignments=role_al
     )
 
 
 def _align_roles(
-    g: penman.Graph,
+    lay: _Layout,
     s: _Sentence,
-    instances: dict[str, str | None],
     alignments: dict[str, tuple[int, ...]],
     const_al: dict[Triple, tuple[int, ...]],
     role_al: dict[Triple, tuple[int, ...]],
-    inverted: set[Triple],
-    children: dict[str, list[str]],
-    role_words: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
-    """Fill ``role_al`` in place: shared tokens and role words (prepositions) before a target."""
-    role_words = _ROLE_WORDS if role_words is None else role_words
-    attributes = g.attributes()
+    """Fill ``role_al`` in place: shared tokens and role words (prepositions) near a target."""
+    attributes, edges, inverted, children = lay.attributes, lay.edges, lay.inverted, lay.children
     # attributes: :polarity and :mode share their constant's token
     for t in attributes:
-        if t[1] in (":polarity", ":mode") and t in const_al and t not in role_al:
+        if t in const_al and t not in role_al and (
+            t[1] in (":polarity", ":mode") or const_al[t] == alignments.get(t[0])
+        ):
             role_al[t] = const_al[t]
     consts: dict[str, list[int]] = {}  # variable -> tokens of its constants (and its name's)
     for (var, _, _), span in const_al.items():
         consts.setdefault(var, []).extend(span)
-    for src, role, tgt in g.edges():
+    for src, role, tgt in edges:
         if role == ":name" and tgt in consts:
             consts.setdefault(src, []).extend(consts[tgt])
 
     def own(v: str) -> list[int]:
         return list(alignments.get(v, ())) or consts.get(v, [])
 
+    memo: dict[str, set[int]] = {}
+
     def subtree(v: str) -> set[int]:
+        if v in memo:
+            return memo[v]
         out, stack, seen = set(own(v)), [v], {v}
         while stack:
             x = stack.pop()
@@ -885,24 +942,28 @@ def _align_roles(
                     seen.add(c)
                     out.update(alignments.get(c, ()))
                     stack.append(c)
+        memo[v] = out
         return out
 
     taken = {i for span in alignments.values() for i in span}
     taken.update(i for span in const_al.values() for i in span)
-    for t in g.edges():
+    for t in edges:
         if t in role_al:
             continue
         src, role, tgt = t
         a_src, a_tgt = own(src), own(tgt)
         if not a_src or not a_tgt:
             continue
-        if t in inverted:
-            shared = set(alignments.get(src, ())) & set(alignments.get(tgt, ()))
-            if shared:
-                role_al[t] = tuple(sorted(shared))
-                continue
-        words = role_words.get(role)
-        if not words:
+        shared = set(alignments.get(src, ())) & set(alignments.get(tgt, ()))
+        if shared:  # inhibitor ~ (m / molecular-physical-entity :ARG0-of (i / inhibit-01))
+            role_al[t] = tuple(sorted(shared))
+            continue
+        words = _ROLE_WORDS.get(role, ())
+        if role.startswith(":prep-"):
+            words = (role[6:].replace("-", " "),)
+        core = _CORE_ROLE_WORDS.get(role, ())
+        after = _CORE_AFTER.get(role, ())
+        if not words and not core:
             continue
         # walk left from the target over its subtree's tokens and determiners
         sub = set(a_tgt) if t in inverted else subtree(tgt)
@@ -911,5 +972,13 @@ def _align_roles(
         while j >= 0 and steps < 8 and (j in sub or s.low[j] in _SKIP_BEFORE):
             j -= 1
             steps += 1
-        if j >= 0 and s.low[j] in words and j not in taken and not (min(a_src) <= j <= max(a_src)):
-            role_al[t] = (j,)
+        if j >= 0 and j not in taken and not min(a_src) <= j <= max(a_src):
+            w = s.low[j]
+            if w in words or (w in core and max(a_src) < j <= max(a_src) + 2):
+                role_al[t] = (j,)
+                continue
+        # a role word right after the head, the target a few words further on ("show that ...")
+        for j in (max(a_src) + 1, max(a_src) + 2):
+            if j < min(a_tgt) <= j + 8 and s.low[j] in after and j not in taken:
+                role_al[t] = (j,)
+                break

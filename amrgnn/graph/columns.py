@@ -23,8 +23,9 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import Tensor
 
+from ..utils import gc_paused
 from .convert import GraphArrays, extract_arrays
-from .hetero import CONCEPT, SUBWORD, TOKEN, AMRGraphData, reverse_edges
+from .hetero import ALIGNED, CONCEPT, REL, SUBWORD, TOKEN, AMRGraphData
 from .io import AMR
 from .khop import exact_k_hop_typed
 from .subword import project_to_subwords
@@ -63,30 +64,52 @@ class GraphColumns:
     tokens: list[list[str]]
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Parse the keys once: (kind, store key, attribute, values, ptr as a list) per column.
+        self._layout: list[tuple[str, Any, str, Tensor, list[int] | None]] = []
+        for key, val in self.values.items():
+            kind, *parts = key.split(":")
+            if kind == "c":
+                self._layout.append((kind, parts[0], "num_nodes", val, None))
+            elif kind == "g":
+                self._layout.append((kind, None, parts[0], val, None))
+            elif kind == "n":
+                self._layout.append((kind, parts[0], parts[1], val, self.ptr[key].tolist()))
+            else:
+                self._layout.append((kind, (parts[0], parts[1], parts[2]), parts[3], val, self.ptr[key].tolist()))
+
     def __len__(self) -> int:
         return len(self.ids)
 
     def get(self, i: int) -> AMRGraphData:
+        """Graph ``i`` as an :class:`~amrgnn.graph.hetero.AMRGraphData` (tensors are views)."""
         if not -len(self) <= i < len(self):
             raise IndexError(f"graph {i} out of range for {len(self)} graphs")
         i = i % len(self)
         data = AMRGraphData()
-        for key, val in self.values.items():
-            kind, *parts = key.split(":")
-            if kind == "c":
-                data[parts[0]].num_nodes = int(val[i])
-            elif kind == "g":
-                data[parts[0]] = val[i : i + 1]
+        mappings: dict[Any, dict[str, Any]] = {None: data._global_store._mapping}
+        # A fresh store has no attribute caches to invalidate, so filling its mapping directly is
+        # equivalent to setting attributes one by one through PyG's storage API, and much faster.
+        for kind, skey, attr, val, ptr in self._layout:
+            m = mappings.get(skey)
+            if m is None:
+                m = mappings[skey] = data[skey]._mapping
+            if ptr is not None:
+                m[attr] = val.narrow(-1, ptr[i], ptr[i + 1] - ptr[i])
+            elif kind == "c":
+                m[attr] = int(val[i])
             else:
-                p = self.ptr[key]
-                sl = val[..., int(p[i]) : int(p[i + 1])]
-                if kind == "n":
-                    data[parts[0]][parts[1]] = sl
-                else:
-                    data[parts[0], parts[1], parts[2]][parts[3]] = sl
-        data.amr_id = self.ids[i]
-        data.tokens = self.tokens[i]
-        return reverse_edges(data)
+                m[attr] = val.narrow(0, i, 1)
+        for (src, rel, dst), rev in ((REL, "rev_rel"), (ALIGNED, "rev_aligned")):
+            fwd = mappings.get((src, rel, dst))
+            if fwd is not None:
+                back = data[dst, rev, src]._mapping
+                back["edge_index"] = fwd["edge_index"].flip(0)
+                if "edge_type" in fwd:
+                    back["edge_type"] = fwd["edge_type"]
+        mappings[None]["amr_id"] = self.ids[i]
+        mappings[None]["tokens"] = self.tokens[i]
+        return data
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory: str | os.PathLike) -> None:
@@ -234,7 +257,11 @@ def encode_amrs(
         on_error: ``callable(amr, exception)``; when given, a graph whose conversion fails is passed
             to it and left out, otherwise the exception propagates.
     """
-    opts = options or EncodeOptions()
+    with gc_paused():
+        return _encode_amrs(amrs, vocab, options or EncodeOptions(), tokenizer, on_error)
+
+
+def _encode_amrs(amrs: Iterable[AMR], vocab: AMRVocab, opts: EncodeOptions, tokenizer: Any, on_error: Any) -> GraphColumns:
     b = _Builder()
     ids: list[str] = []
     all_tokens: list[list[str]] = []

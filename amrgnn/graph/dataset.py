@@ -20,6 +20,7 @@ from typing import Any
 
 from torch_geometric.data import Dataset
 
+from ..utils import gc_paused
 from .columns import COLUMNS_FORMAT, EncodeOptions, GraphColumns, encode_amrs
 from .hetero import AMRGraphData
 from .io import AMR, AMRFormatError, ReadStats, expand_paths, read_amr
@@ -156,13 +157,14 @@ def prepare_corpus(
             pass  # a damaged cache is rebuilt below
 
     stats = ReadStats()
-    amrs: list[AMR] = list(read_amr(files, skip_invalid=skip_invalid, stats=stats, progress=progress))
-    if align:
-        from .align import align as align_amr
+    with gc_paused():
+        amrs: list[AMR] = list(read_amr(files, skip_invalid=skip_invalid, stats=stats, progress=progress))
+        if align:
+            from .align import align as align_amr
 
-        amrs = [align_amr(a) for a in amrs]
-    if vocab is None:
-        vocab = AMRVocab.build(amrs)
+            amrs = [align_amr(a) for a in amrs]
+        if vocab is None:
+            vocab = AMRVocab.build(amrs)
     tok = None
     if tokenizer is not None:
         from .subword import load_tokenizer

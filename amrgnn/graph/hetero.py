@@ -26,7 +26,6 @@ from typing import Any
 
 import penman
 import penman.surface
-import torch
 from torch_geometric.data import HeteroData
 
 from .vocab import AMRVocab, join_sense
@@ -98,7 +97,7 @@ def to_penman(data: HeteroData, vocab: AMRVocab, *, alignments: bool = True) -> 
         n_inst = len(inst)
         attr_triples = triples[n_inst:]
         by_target: dict[int, tuple[str, str, str]] = {}
-        for (s, t), tr in zip(rel.edge_index.t().tolist(), attr_triples, strict=True):
+        for (_, t), tr in zip(rel.edge_index.t().tolist(), attr_triples, strict=True):
             if is_const[t]:
                 by_target[t] = tr
         for node, toks in per_node.items():
@@ -112,17 +111,3 @@ def to_penman(data: HeteroData, vocab: AMRVocab, *, alignments: bool = True) -> 
     if isinstance(tokens, list) and all(isinstance(t, str) for t in tokens):
         graph.metadata["tok"] = " ".join(tokens)
     return graph
-
-
-def reverse_edges(data: HeteroData) -> HeteroData:
-    """Add ``rev_rel`` and ``rev_aligned`` edge types (reverse of ``rel`` and ``aligned``), in place."""
-    if REL in data.edge_types:
-        data[CONCEPT, "rev_rel", CONCEPT].edge_index = data[REL].edge_index.flip(0)
-        data[CONCEPT, "rev_rel", CONCEPT].edge_type = data[REL].edge_type
-    if ALIGNED in data.edge_types:
-        data[CONCEPT, "rev_aligned", TOKEN].edge_index = data[ALIGNED].edge_index.flip(0)
-    return data
-
-
-def _empty_edges() -> torch.Tensor:
-    return torch.empty(2, 0, dtype=torch.long)
