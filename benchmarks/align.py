@@ -34,7 +34,7 @@ KINDS = ("concepts", "constants", "roles", "overall", "all")
 
 def strip(amr: AMR) -> AMR:
     """A copy of ``amr`` without any alignment."""
-    return dataclasses.replace(amr, alignments={}, constant_alignments={}, role_alignments={})
+    return dataclasses.replace(amr, alignments={}, constant_alignments={}, role_alignments={}, reentrancy_alignments={})
 
 
 def exact_baseline(amr: AMR) -> AMR:
@@ -79,7 +79,7 @@ def pairs(amr: AMR) -> dict[str, set]:
 def score(gold: list[AMR], pred: list[AMR]) -> dict[str, dict[str, float]]:
     """Micro precision / recall / F1 per kind over all graphs."""
     counts = {k: [0, 0, 0] for k in KINDS}  # tp, n_pred, n_gold
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         gp, pp = pairs(g), pairs(p)
         for k in KINDS:
             counts[k][0] += len(gp[k] & pp[k])

@@ -1,11 +1,19 @@
 """A fast rule-based aligner for AMR graphs that come without token alignments.
 
-:func:`align` links concepts, constants and a few roles of an :class:`~amrgnn.graph.io.AMR` to
-its tokens with hand-written rules: exact match, lemma match (a small English lemmatiser of our own),
-prefix match, name strings, numbers, negation, pronouns and a few special concepts and role words.
-Repeated words are disambiguated by preferring unused tokens, then the token nearest to those
-already aligned to graph neighbours. The rules follow the conventions of the ISI automatic
-alignments (``~e.N``), against which ``benchmarks/align.py`` scores them.
+:func:`align` links the concepts, constants and some roles of an :class:`~amrgnn.graph.io.AMR` to
+its tokens, following the conventions of the ISI automatic alignments (``~e.N``):
+
+* concepts: exact match, multi-word concepts (``wild-type`` ~ ``wild @-@ type``), special words
+  (pronouns, ``possible-01`` ~ *can*, ``amr-unknown`` ~ *what*, ...), lemma match with a small
+  English lemmatiser of our own (:func:`lemmas`), then a shared-prefix match (``govern`` ~
+  ``government``); generic heads share the token of their ``:ARGn-of`` predicate (``inhibitor``);
+* constants: name strings (``"B-Raf"`` ~ ``B @-@ Raf``), numbers (digits, words, ordinals),
+  ``:polarity -`` (*not*, *no*, ``un-``/``in-`` words);
+* roles: the token shared by both ends, or a role word (preposition) next to the target.
+
+Repeated words go to an unused token first, then to the one nearest to the tokens of aligned graph
+neighbours. XML markup tokens (``<i>``) are never aligned. ``benchmarks/align.py`` scores the rules
+against the ISI alignments of the Bio AMR dev set.
 """
 
 from __future__ import annotations
@@ -191,9 +199,12 @@ def _restore_e(stem: str) -> str:
         return stem[:-1]  # stopped -> stop, controlled -> control
     if len(stem) > 4 and stem[-2:] == "ll":
         return stem[:-1]
-    if stem.endswith(("at", "iz", "yz", "ys", "bl", "c", "g", "s", "v", "u", "ur", "ir", "id", "ar")):
-        if stem[-2:] not in ("ss", "ng", "ea", "oa", "ai") and stem[-3:-1] not in ("ea", "oa", "ai", "oi", "ee"):
-            return stem + "e"  # activated -> activate, induced -> induce, used -> use
+    if stem.endswith(("iz", "yz", "ys", "bl", "c", "g", "s", "v", "u")) and stem[-2:] not in ("ss", "ng"):
+        return stem + "e"  # induced -> induce, used -> use, involved -> involve
+    if stem.endswith(("at", "ar", "ur", "ir", "id", "ak", "ik", "ok")) and stem[-3:-1] not in (
+        "ea", "oa", "ai", "oi", "ee", "oo", "ou"
+    ):
+        return stem + "e"  # activated -> activate, compared -> compare, making -> make
     if stem.endswith("in") and len(stem) > 4 and stem[-3] not in _VOWELS:
         return stem + "e"  # determined -> determine (but obtained -> obtain)
     return stem
@@ -245,7 +256,8 @@ _PRONOUNS = {
 _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
     **_PRONOUNS,
     "amr-unknown": ("what", "who", "whom", "whose", "which", "how", "where", "when", "why", "whether"),
-    "and": ("and", "et", "moreover", "furthermore", "additionally", "also", "both", "plus", "&"),
+    "and": ("and", "et", "moreover", "furthermore", "additionally", "plus", "&", "in addition",
+            "as well as"),
     "or": ("or", "either", "nor", "whether"),
     "possible": ("can", "could", "may", "might", "able", "possible", "possibly", "potentially",
                  "cannot", "ca", "unable", "possibility", "potential"),
@@ -253,7 +265,7 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
     "contrast": ("but", "however", "whereas", "while", "contrast", "unlike", "although"),
     "have-concession": ("however", "although", "though", "despite", "yet", "nevertheless",
                         "nonetheless", "still", "even"),
-    "cause": ("because", "due", "since", "thus", "therefore", "hence", "so", "cause", "caused",
+    "cause": ("because", "due to", "since", "thus", "therefore", "hence", "so", "cause", "caused",
               "causes", "reason", "consequently", "result", "oncogenic", "oncogene", "oncogenes",
               "oncogenically", "tumorigenic"),
     "this": ("this", "these"),
@@ -488,7 +500,7 @@ class _Sentence:
             j: int | None = start
             for k, part in enumerate(parts[1:], 1):
                 j = self.next_word(j)
-                if j is None:
+                if j is None or not self.ok[j]:
                     break
                 w = self.low[j]
                 last = k == len(parts) - 1
@@ -552,9 +564,12 @@ def _concept_candidates(concept: str, s: _Sentence) -> list[tuple[int, ...]]:
     # special words
     words = _CONCEPT_WORDS.get(concept) or _CONCEPT_WORDS.get(base)
     if words:
-        hits = sorted({i for w in words for i in s.form.get(w, ())})
-        if hits:
-            return [(i,) for i in hits]
+        spans = {(i,) for w in words if " " not in w for i in s.form.get(w, ())}
+        for w in words:
+            if " " in w:  # phrases: "in addition", "due to"
+                spans.update(s.find_sequence(w.split(), lemma=False))
+        if spans:
+            return sorted(spans)
     # lemma
     keys = lemmas(base)
     hits = sorted({i for k in keys for i in s.lemma.get(k, ())} | {i for k in keys[1:] for i in s.form.get(k, ())})
@@ -689,11 +704,6 @@ class _Layout:
                     stack.pop()
 
 
-def _inverted_edges(g: penman.Graph) -> set[Triple]:
-    """Edges written inverted (``:ARG0-of``) in the PENMAN string."""
-    return _Layout(g).inverted
-
-
 def _nearest(cands: list[tuple[int, ...]], anchors: Iterable[int]) -> tuple[int, ...]:
     anchors = list(anchors)
     if not anchors:
@@ -772,10 +782,11 @@ def align(amr: AMR, *, overwrite: bool = False) -> AMR:
     if et_al:
         for src, role, tgt in edges:
             if role == ":mod" and instances.get(tgt) == "other" and instances.get(src) == "person":
-                cands[tgt] = [(span[0] + 1,) for span in et_al]
-                label[tgt] = "other"
+                if tgt not in alignments:
+                    cands[tgt] = [(span[0] + 1,) for span in et_al]
+                    label[tgt] = "other"
                 for a, r, b in edges:
-                    if b == src and r.startswith(":op") and instances.get(a) == "and":
+                    if b == src and r.startswith(":op") and instances.get(a) == "and" and a not in alignments:
                         cands[a] = et_al
                         label[a] = "and"
 

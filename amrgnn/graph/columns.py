@@ -24,7 +24,7 @@ from safetensors.torch import load_file, save_file
 from torch import Tensor
 
 from ..utils import gc_paused
-from .convert import GraphArrays, extract_arrays
+from .convert import GraphArrays, extract_arrays, token_graph_union
 from .hetero import ALIGNED, CONCEPT, REL, SUBWORD, TOKEN, AMRGraphData
 from .io import AMR
 from .khop import exact_k_hop_typed
@@ -209,13 +209,7 @@ def _encode_chunk(b: _Builder, arrs: list[GraphArrays], tokens: list[list[str]],
     b.ragged(_edge_key(TOKEN, "aligned", CONCEPT, "edge_index"), al, n_al)
 
     # The word-level token graphs of the chunk as one disjoint union.
-    n_tok = torch.tensor([a.num_tokens for a in arrs], dtype=torch.long)
-    tok_ptr = torch.zeros(G + 1, dtype=torch.long)
-    torch.cumsum(n_tok, 0, out=tok_ptr[1:])
-    n_edges = _lengths(a.tok_src for a in arrs)
-    offset = torch.repeat_interleave(tok_ptr[:-1], n_edges)
-    ei = torch.stack([_flat(a.tok_src for a in arrs), _flat(a.tok_dst for a in arrs)]) + offset
-    et = _flat(a.tok_type for a in arrs)
+    ei, et, tok_ptr = token_graph_union(arrs)
     _add_graph_edges(b, TOKEN, ei, et, tok_ptr, G, opts)
 
     if tokenizer is not None:

@@ -10,23 +10,27 @@ The token graph follows the reference system's semantics:
 * every AMR edge ``(s, r, t)`` links every token of ``s`` to every token of ``t`` with ``r``;
 * an unaligned concept stands for the tokens of its nearest aligned descendants in the PENMAN tree
   (surface direction, so ``(p / person :ARG0-of (h / have-org-role-91 :ARG2 (m / minister)))``
-  gives ``person`` and ``have-org-role-91`` the token of ``minister``).
+  gives ``person`` and ``have-org-role-91`` the token of ``minister``; re-entrant references are
+  not tree edges).
 
 Self-loops are dropped and each ``(i, j, r)`` is kept once; a token pair may carry several relations.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import torch
 from penman.layout import Push
 from torch import Tensor
 
 from .io import AMR
-from .vocab import AMRVocab, split_sense
+from .projection import project_edges, unique_typed_edges
+from .vocab import AMRVocab
 
-__all__ = ["GraphArrays", "extract_arrays", "node_token_sets", "token_graph", "INSTANCE_ID"]
+__all__ = ["GraphArrays", "extract_arrays", "node_token_sets", "token_graph", "token_graph_union", "INSTANCE_ID"]
 
 #: Relation id of the INSTANCE relation in every :class:`AMRVocab`.
 INSTANCE_ID = 2
@@ -42,11 +46,10 @@ class GraphArrays:
     rel_src: list[int]  # [E] canonical AMR relations between nodes
     rel_dst: list[int]
     rel_type: list[int]
-    align_tok: list[int]  # [A] token -> node alignments
+    align_tok: list[int]  # [A] token -> node alignments, grouped by node in node order
     align_node: list[int]
-    tok_src: list[int]  # [Et] word-level token graph
-    tok_dst: list[int]
-    tok_type: list[int]
+    member_count: list[int]  # [Nc] how many tokens each node stands for (see node_token_sets)
+    members: list[int]  # those tokens, node after node
     num_tokens: int
     top: int
 
@@ -66,18 +69,29 @@ def _split_triples(amr: AMR) -> tuple[list, list, list]:
     return instances, edges, attributes
 
 
-def _surface_children(amr: AMR, edges: list, attributes: list, var_index: dict[str, int]) -> list[list[int]]:
-    """Children of every node in the PENMAN tree (inverted ``-of`` edges point back up)."""
+def _tree_children(amr: AMR, edges: list, attributes: list, var_index: dict[str, int]) -> list[list[int]]:
+    """Children of every node in the PENMAN tree.
+
+    A tree edge is one that introduced its node in the PENMAN text (penman marks it with ``Push``);
+    an inverted ``-of`` edge points back up, and re-entrant references are not tree edges. A graph
+    built in memory has no layout: its edges are then read in their canonical direction.
+    """
     n_inst = len(var_index)
     children: list[list[int]] = [[] for _ in range(n_inst + len(attributes))]
     epidata = amr.graph.epidata
+    has_layout = False
     for e in edges:
-        s, t = var_index[e[0]], var_index[e[2]]
-        inverted = any(isinstance(epi, Push) and epi.variable == e[0] for epi in epidata.get(e, ()))
-        if inverted:
-            children[t].append(s)
+        pushed = next((epi.variable for epi in epidata.get(e, ()) if isinstance(epi, Push)), None)
+        if pushed is None:
+            continue
+        has_layout = True
+        if pushed == e[0]:  # inverted: the source is the child
+            children[var_index[e[2]]].append(var_index[e[0]])
         else:
-            children[s].append(t)
+            children[var_index[e[0]]].append(var_index[e[2]])
+    if not has_layout:
+        for e in edges:
+            children[var_index[e[0]]].append(var_index[e[2]])
     for j, a in enumerate(attributes):
         children[var_index[a[0]]].append(n_inst + j)
     return children
@@ -88,22 +102,23 @@ def _token_sets(amr: AMR, instances: list, edges: list, attributes: list, var_in
     aligned += [amr.constant_alignments.get(a, ()) for a in attributes]
     if not any(aligned):
         return aligned
-    children = _surface_children(amr, edges, attributes, var_index)
+    children = _tree_children(amr, edges, attributes, var_index)
     memo: dict[int, tuple[int, ...]] = {}
 
-    def tokens_of(i: int, path: frozenset[int]) -> tuple[int, ...]:
+    def tokens_of(i: int) -> tuple[int, ...]:
         if aligned[i]:
             return aligned[i]
-        if i in memo:
-            return memo[i]
+        got = memo.get(i)
+        if got is not None:
+            return got
+        memo[i] = ()  # guards against cycles (only possible in graphs without layout)
         acc: set[int] = set()
         for c in children[i]:
-            if c not in path:
-                acc.update(tokens_of(c, path | {i}))
-        memo[i] = tuple(sorted(acc))
-        return memo[i]
+            acc.update(tokens_of(c))
+        memo[i] = got = tuple(sorted(acc))
+        return got
 
-    return [tokens_of(i, frozenset()) for i in range(len(aligned))]
+    return [tokens_of(i) for i in range(len(aligned))]
 
 
 def node_token_sets(amr: AMR) -> list[tuple[int, ...]]:
@@ -124,10 +139,11 @@ def extract_arrays(amr: AMR, vocab: AMRVocab) -> GraphArrays:
 
     lemma: list[int] = []
     sense: list[int] = []
+    ids = vocab.concept_sense_ids
     for inst in instances:
-        lem, sen = split_sense(inst[2] if inst[2] is not None else "")
-        lemma.append(vocab.concept_id(lem))
-        sense.append(vocab.sense_id(sen))
+        lem, sen = ids(inst[2] if inst[2] is not None else "")
+        lemma.append(lem)
+        sense.append(sen)
     lemma.extend(vocab.concept_id(a[2]) for a in attributes)
     sense.extend([0] * len(attributes))
     is_constant = [False] * n_inst + [True] * len(attributes)
@@ -138,7 +154,8 @@ def extract_arrays(amr: AMR, vocab: AMRVocab) -> GraphArrays:
 
     align_tok: list[int] = []
     align_node: list[int] = []
-    triples: set[tuple[int, int, int]] = set()
+    member_count: list[int] = []
+    members: list[int] = []
     if amr.alignments or amr.constant_alignments:
         for i, inst in enumerate(instances):
             for t in amr.alignments.get(inst[0], ()):
@@ -148,20 +165,11 @@ def extract_arrays(amr: AMR, vocab: AMRVocab) -> GraphArrays:
             for t in amr.constant_alignments.get(a, ()):
                 align_tok.append(t)
                 align_node.append(n_inst + j)
-        sets = _token_sets(amr, instances, edges, attributes, var_index)
-        for s, t, r in zip(rel_src, rel_dst, rel_type, strict=True):
-            for i in sets[s]:
-                for j in sets[t]:
-                    if i != j:
-                        triples.add((i, j, r))
-        for inst in instances:
-            toks = amr.alignments.get(inst[0], ())
-            if len(toks) > 1:
-                for a_ in toks:
-                    for b_ in toks:
-                        if a_ != b_:
-                            triples.add((a_, b_, INSTANCE_ID))
-    ordered = sorted(triples)
+        for toks in _token_sets(amr, instances, edges, attributes, var_index):
+            member_count.append(len(toks))
+            members.extend(toks)
+    else:
+        member_count = [0] * len(lemma)
     return GraphArrays(
         lemma=lemma,
         sense=sense,
@@ -171,12 +179,56 @@ def extract_arrays(amr: AMR, vocab: AMRVocab) -> GraphArrays:
         rel_type=rel_type,
         align_tok=align_tok,
         align_node=align_node,
-        tok_src=[x[0] for x in ordered],
-        tok_dst=[x[1] for x in ordered],
-        tok_type=[x[2] for x in ordered],
+        member_count=member_count,
+        members=members,
         num_tokens=len(amr.tokens),
         top=var_index.get(amr.graph.top, 0),
     )
+
+
+def _ptr(counts: Tensor) -> Tensor:
+    ptr = torch.zeros(counts.numel() + 1, dtype=torch.long)
+    torch.cumsum(counts, 0, out=ptr[1:])
+    return ptr
+
+
+def _flat(lists: Iterable[Sequence[int]]) -> Tensor:
+    return torch.tensor(list(chain.from_iterable(lists)), dtype=torch.long)
+
+
+def token_graph_union(arrs: Sequence[GraphArrays]) -> tuple[Tensor, Tensor, Tensor]:
+    """The token graphs of several AMRs as one disjoint union, built in torch.
+
+    Returns:
+        ``edge_index`` ``[2, E]`` over the concatenated tokens (sorted), ``edge_type`` ``[E]`` and
+        ``token_ptr`` ``[G + 1]`` (graph ``g`` owns tokens ``token_ptr[g]:token_ptr[g + 1]``).
+    """
+    n_nodes = torch.tensor([len(a.lemma) for a in arrs], dtype=torch.long)
+    tok_ptr = _ptr(torch.tensor([a.num_tokens for a in arrs], dtype=torch.long))
+    node_ptr = _ptr(n_nodes)
+    # Node-level edges with global node ids.
+    n_rel = torch.tensor([len(a.rel_src) for a in arrs], dtype=torch.long)
+    rel_off = torch.repeat_interleave(node_ptr[:-1], n_rel)
+    rel = torch.stack([_flat(a.rel_src for a in arrs), _flat(a.rel_dst for a in arrs)]) + rel_off
+    rel_type = _flat(a.rel_type for a in arrs)
+    # What each node stands for (aligned tokens or those of its nearest aligned descendants).
+    member_count = _flat(a.member_count for a in arrs)
+    n_members = torch.tensor([len(a.members) for a in arrs], dtype=torch.long)
+    members = _flat(a.members for a in arrs) + torch.repeat_interleave(tok_ptr[:-1], n_members)
+    ei, et = project_edges(rel, rel_type, _ptr(member_count), members)
+    # INSTANCE: the tokens aligned to one concept are linked to each other.
+    n_align = torch.tensor([len(a.align_tok) for a in arrs], dtype=torch.long)
+    align_node = _flat(a.align_node for a in arrs) + torch.repeat_interleave(node_ptr[:-1], n_align)
+    align_tok = _flat(a.align_tok for a in arrs) + torch.repeat_interleave(tok_ptr[:-1], n_align)
+    is_const = torch.tensor(list(chain.from_iterable(a.is_constant for a in arrs)), dtype=torch.bool)
+    align_count = torch.bincount(align_node, minlength=int(node_ptr[-1]))
+    multi = torch.nonzero((align_count > 1) & ~is_const).view(-1)
+    if multi.numel():
+        loops = torch.stack([multi, multi])
+        inst_ei, inst_et = project_edges(loops, torch.full_like(multi, INSTANCE_ID), _ptr(align_count), align_tok)
+        ei, et = torch.cat([ei, inst_ei], 1), torch.cat([et, inst_et])
+    ei, et = unique_typed_edges(ei, et, max(int(tok_ptr[-1]), 1))
+    return ei, et, tok_ptr
 
 
 def token_graph(amr: AMR, vocab: AMRVocab) -> tuple[Tensor, Tensor]:
@@ -185,6 +237,5 @@ def token_graph(amr: AMR, vocab: AMRVocab) -> tuple[Tensor, Tensor]:
     Returns:
         ``edge_index`` ``[2, E]`` (token -> token, sorted) and ``edge_type`` ``[E]`` relation ids.
     """
-    arr = extract_arrays(amr, vocab)
-    edge_index = torch.tensor([arr.tok_src, arr.tok_dst], dtype=torch.long).view(2, -1)
-    return edge_index, torch.tensor(arr.tok_type, dtype=torch.long)
+    edge_index, edge_type, _ = token_graph_union([extract_arrays(amr, vocab)])
+    return edge_index, edge_type

@@ -75,6 +75,8 @@ class AMR:
         alignments: concept variable -> token indices (ISI ``~e.N`` on the concept).
         constant_alignments: attribute triple ``(var, role, constant)`` -> token indices.
         role_alignments: edge or attribute triple -> token indices (``~e.N`` on the role).
+        reentrancy_alignments: edge triple -> token indices of a ``~e.N`` on a re-entrant variable
+            (``:ARG0 b~e.7``: another mention of ``b``, e.g. a pronoun).
         path, line: where the graph's first line is (``None`` for graphs built in memory).
     """
 
@@ -84,6 +86,7 @@ class AMR:
     alignments: dict[str, tuple[int, ...]] = field(default_factory=dict)
     constant_alignments: dict[Triple, tuple[int, ...]] = field(default_factory=dict)
     role_alignments: dict[Triple, tuple[int, ...]] = field(default_factory=dict)
+    reentrancy_alignments: dict[Triple, tuple[int, ...]] = field(default_factory=dict)
     path: str | None = None
     line: int | None = None
 
@@ -200,13 +203,17 @@ def parse_amr(
     alignments: dict[str, tuple[int, ...]] = {}
     constant_alignments: dict[Triple, tuple[int, ...]] = {}
     role_alignments: dict[Triple, tuple[int, ...]] = {}
+    reentrancy_alignments: dict[Triple, tuple[int, ...]] = {}
     if "~" in text:  # cheap test: only aligned graphs carry ~e.N surface markers
+        variables = graph.variables()
         n = len(tokens)
         for triple, al in penman.surface.alignments(graph).items():
             idx = tuple(al.indices)
             _check_indices(idx, n, triple, text, path, amr_id, line)
             if triple[1] == ":instance":
                 alignments[triple[0]] = tuple(sorted(set(alignments.get(triple[0], ()) + idx)))
+            elif triple[2] in variables:  # a mark on a re-entrant reference: another mention
+                reentrancy_alignments[triple] = idx
             else:
                 constant_alignments[triple] = idx
         for triple, al in penman.surface.role_alignments(graph).items():
@@ -220,6 +227,7 @@ def parse_amr(
         alignments=alignments,
         constant_alignments=constant_alignments,
         role_alignments=role_alignments,
+        reentrancy_alignments=reentrancy_alignments,
         path=path,
         line=line,
     )

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
+from .projection import project_edges, unique_typed_edges
+
 __all__ = ["project_to_subwords", "word_ids_tensor", "load_tokenizer"]
 
 
@@ -41,26 +43,13 @@ def project_to_subwords(
             hi.append(int(edge_index.max()) + 1)
         num_words = max(hi)
     valid = word_ids >= 0
-    pos = torch.arange(word_ids.numel(), device=device)[valid]
     wid = word_ids[valid]
     order = torch.sort(wid, stable=True).indices
-    pos = pos[order]  # sub-word positions grouped by word
-    count = torch.bincount(wid, minlength=num_words)
-    start = torch.cumsum(count, 0) - count
-    src, dst = edge_index[0], edge_index[1]
-    cs, cd = count[src], count[dst]
-    n_out = cs * cd
-    total = int(n_out.sum())
-    if total == 0:
-        return torch.empty(2, 0, dtype=torch.long, device=device), edge_type.new_empty(0)
-    rep = torch.repeat_interleave(torch.arange(src.numel(), device=device), n_out, output_size=total)
-    within = torch.arange(total, device=device) - (torch.cumsum(n_out, 0) - n_out)[rep]
-    a = pos[start[src][rep] + within // cd[rep]]
-    b = pos[start[dst][rep] + within % cd[rep]]
-    t = edge_type[rep]
-    key = torch.stack([a, b, t])
-    key = torch.unique(key, dim=1)  # sorted lexicographically, de-duplicated
-    return key[:2], key[2]
+    members = torch.arange(word_ids.numel(), device=device)[valid][order]  # sub-words grouped by word
+    ptr = torch.zeros(num_words + 1, dtype=torch.long, device=device)
+    torch.cumsum(torch.bincount(wid, minlength=num_words), 0, out=ptr[1:])
+    ei, et = project_edges(edge_index, edge_type, ptr, members)
+    return unique_typed_edges(ei, et, word_ids.numel(), drop_self_loops=False)
 
 
 def load_tokenizer(name_or_path: str):

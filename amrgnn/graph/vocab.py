@@ -75,6 +75,7 @@ class AMRVocab:
         self._concept_ids = {c: i for i, c in enumerate(self.concepts)}
         self._sense_ids = {c: i for i, c in enumerate(self.senses)}
         self._relation_ids = {c: i for i, c in enumerate(self.relations)}
+        self._concept_cache: dict[str, tuple[int, int]] = {}
 
     # ---------------------------------------------------------------- build / io
     @classmethod
@@ -139,6 +140,14 @@ class AMRVocab:
     # ---------------------------------------------------------------- lookups
     def concept_id(self, label: str) -> int:
         return self._concept_ids.get(label, 1)
+
+    def concept_sense_ids(self, concept: str) -> tuple[int, int]:
+        """``(lemma id, sense id)`` of a full concept label such as ``"want-01"`` (memoised)."""
+        got = self._concept_cache.get(concept)
+        if got is None:
+            lemma, sense = split_sense(concept)
+            got = self._concept_cache[concept] = (self.concept_id(lemma), self.sense_id(sense))
+        return got
 
     def sense_id(self, sense: str | None) -> int:
         return 0 if sense is None else self._sense_ids.get(sense, 1)

@@ -109,7 +109,8 @@ def test_public_corpora_counts():
 def test_bio_alignments_within_tokens():
     total = 0
     for amr in read_amr(corpus_path("bio-dev-aligned")):
-        for idx in list(amr.alignments.values()) + list(amr.constant_alignments.values()) + list(amr.role_alignments.values()):
+        marks = (amr.alignments, amr.constant_alignments, amr.role_alignments, amr.reentrancy_alignments)
+        for idx in [i for m in marks for i in m.values()]:
             assert all(0 <= i < len(amr.tokens) for i in idx)
             total += len(idx)
     assert total == 12663  # every ~e.N index of the file (grep -o '~e\.[0-9,]*' | count)

@@ -88,3 +88,16 @@ def test_projection_matches_dense_formula():
         got[got_et, got_ei[0], got_ei[1]] = True
         assert torch.equal(got, _dense_projection(ei, et, word_ids, 3))
         assert got_ei.size(1) == int(got.sum())  # no duplicates
+
+
+def test_reentrant_references_are_not_tree_edges():
+    # go-02 is unaligned; boy is reachable from it only through a re-entrant reference
+    amr = parse_amr("# ::tok the boy wants\n(w / want-01~e.2 :ARG0 (b / boy~e.1) :ARG1 (g / go-02 :ARG0 b))")
+    assert node_token_sets(amr) == [(2,), (1,), ()]
+    # without layout (a graph built in memory), edges are read in their canonical direction
+    import dataclasses
+
+    import penman
+
+    bare = dataclasses.replace(amr, graph=penman.Graph(amr.graph.triples, top="w"))
+    assert node_token_sets(bare) == [(2,), (1,), (1,)]
