@@ -1,5 +1,6 @@
 """AMR graphs: reading PENMAN, aligning, vocabularies, PyG conversion, token graphs and k-hop structure."""
 
+from .align import align
 from .columns import EncodeOptions, GraphColumns, encode_amrs, to_hetero
 from .convert import INSTANCE_ID, extract_arrays, node_token_sets, token_graph
 from .hetero import AMRGraphData, to_penman
@@ -10,6 +11,7 @@ from .vocab import AMRVocab, split_sense
 
 __all__ = [
     "AMR",
+    "align",
     "AMRFormatError",
     "AMRGraphData",
     "AMRVocab",

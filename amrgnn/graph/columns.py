@@ -23,7 +23,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import Tensor
 
-from ..utils import gc_paused
+from ..utils import bulk_mode
 from .convert import GraphArrays, extract_arrays, token_graph_union
 from .hetero import ALIGNED, CONCEPT, REL, SUBWORD, TOKEN, AMRGraphData
 from .io import AMR
@@ -42,7 +42,7 @@ class EncodeOptions:
 
     max_k: int = 4
     undirected: bool = False
-    chunk_size: int = 256
+    chunk_size: int = 2048
 
 
 def _edge_key(src: str, rel: str, dst: str, attr: str) -> str:
@@ -251,7 +251,7 @@ def encode_amrs(
         on_error: ``callable(amr, exception)``; when given, a graph whose conversion fails is passed
             to it and left out, otherwise the exception propagates.
     """
-    with gc_paused():
+    with bulk_mode():
         return _encode_amrs(amrs, vocab, options or EncodeOptions(), tokenizer, on_error)
 
 

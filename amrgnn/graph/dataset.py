@@ -20,7 +20,7 @@ from typing import Any
 
 from torch_geometric.data import Dataset
 
-from ..utils import gc_paused
+from ..utils import bulk_mode
 from .columns import COLUMNS_FORMAT, EncodeOptions, GraphColumns, encode_amrs
 from .hetero import AMRGraphData
 from .io import AMR, AMRFormatError, ReadStats, expand_paths, read_amr
@@ -157,7 +157,7 @@ def prepare_corpus(
             pass  # a damaged cache is rebuilt below
 
     stats = ReadStats()
-    with gc_paused():
+    with bulk_mode():
         amrs: list[AMR] = list(read_amr(files, skip_invalid=skip_invalid, stats=stats, progress=progress))
         if align:
             from .align import align as align_amr
