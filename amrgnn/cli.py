@@ -48,6 +48,37 @@ def _add_show(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--align", action="store_true", help="align with the rule-based aligner first")
 
 
+def _default_corpus(name: str) -> list[str]:
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "little-prince-amr"
+    return [str(shared / f"amr-bank-struct-v1.6-{name}.txt")]
+
+
+def _add_ablate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "ablate-gnn",
+        help="train graph layers alone on AMR tasks (masked relations, senses)",
+        description=(
+            "Train each graph layer kind, without a transformer, on masked relation prediction and "
+            "concept-sense prediction over AMR concept graphs; write results.csv, results.md and "
+            "results.png (mean and standard deviation over seeds) into --out."
+        ),
+    )
+    p.add_argument("--train", nargs="+", default=_default_corpus("training"), help="training AMR files (default: Little Prince v1.6 training)")
+    p.add_argument("--eval", nargs="+", default=_default_corpus("dev"), help="evaluation AMR files (default: Little Prince v1.6 dev)")
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument(
+        "--layers",
+        default="mlp,gcn,gat,rgcn,powers:1-4,multiscale:1-4",
+        help="layer kinds with K (default: mlp,gcn,gat,rgcn,powers:1-4,multiscale:1-4)",
+    )
+    p.add_argument("--tasks", default="relation,sense", help="relation and/or sense (default: both)")
+    p.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default: 3)")
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--hidden", type=int, default=64)
+    p.add_argument("--num-layers", type=int, default=2)
+    p.add_argument("--lr", type=float, default=5e-3)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amrgnn",
@@ -57,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_prepare(sub)
     _add_show(sub)
+    _add_ablate(sub)
     return parser
 
 
@@ -130,11 +162,34 @@ def _cmd_show(args: argparse.Namespace) -> int:
     raise LookupError(f"{args.file}: no graph with id {args.id!r}")
 
 
+def _cmd_ablate(args: argparse.Namespace) -> int:
+    from .nn import LAYER_KINDS
+    from .tasks.ablate_gnn import TASKS, AblationConfig, parse_layer_specs, run_ablation, summarise
+
+    layers = parse_layer_specs(args.layers)
+    bad = [k for k, _ in layers if k not in (*LAYER_KINDS, "mlp")]
+    tasks = [t.strip() for t in args.tasks.split(",") if t.strip()]
+    if bad or not layers:
+        raise ValueError(f"unknown layer kinds {bad}; choose from {(*LAYER_KINDS, 'mlp')}")
+    if any(t not in TASKS for t in tasks):
+        raise ValueError(f"--tasks must be among {TASKS}")
+    cfg = AblationConfig(
+        train=args.train, eval=args.eval, layers=layers, tasks=tasks, seeds=list(range(args.seeds)),
+        epochs=args.epochs, hidden=args.hidden, num_layers=args.num_layers, lr=args.lr,
+    )
+    rows = run_ablation(cfg, args.out)
+    for s in summarise(rows):
+        k = f" K={s['K']}" if s["layer"] in ("multiscale", "powers") else ""
+        print(f"{s['task']:<9} {s['layer'] + k:<14} {100 * s['mean']:6.2f} ± {100 * s['std']:.2f}")
+    print(f"wrote {args.out / 'results.csv'}, results.md and results.png")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .graph.io import AMRFormatError
 
     args = build_parser().parse_args(argv)
-    handlers = {"prepare": _cmd_prepare, "show": _cmd_show}
+    handlers = {"prepare": _cmd_prepare, "show": _cmd_show, "ablate-gnn": _cmd_ablate}
     try:
         return handlers[args.command](args)
     except AMRFormatError as e:

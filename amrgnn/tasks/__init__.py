@@ -1,0 +1,1 @@
+"""Training tasks built on amrgnn's graphs and layers."""
