@@ -206,8 +206,12 @@ def main(argv=None) -> int:
     p.add_argument("--max-k", type=int, default=4)
     p.add_argument("--repeat", type=int, default=5, help="best of N round-robin rounds (default: 5)")
     p.add_argument("--reference-limit", type=int, default=200, help="graphs timed with the slow reference (default: 200)")
+    p.add_argument("--threads", type=int, default=1, help="torch intra-op threads for every contender (default: 1)")
     p.add_argument("--json", type=Path, help="write the results here")
     args = p.parse_args(argv)
+    # Every contender runs on small tensors; one thread keeps a busy second core from stalling
+    # torch's barriers (which slowed the dense reference by 10x or more under load).
+    torch.set_num_threads(args.threads)
 
     results = {}
     for name, rel in CORPORA.items():
@@ -244,7 +248,7 @@ def main(argv=None) -> int:
         print(f"{label:<{w0}}  " + "  ".join(f"{fmt.format(results[n][key]):>20}" for n in names))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"python": platform.python_version(), "torch": torch.__version__, "machine": platform.machine(), "max_k": args.max_k}
+        meta = {"python": platform.python_version(), "torch": torch.__version__, "machine": platform.machine(), "max_k": args.max_k, "threads": args.threads}
         args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
         print(f"wrote {args.json}")
     return 0
