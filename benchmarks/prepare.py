@@ -46,7 +46,7 @@ def reference_token_matrix(amr, vocab) -> list[list[str]]:
     instances = [t for t in amr.graph.triples if t[1] == ":instance"]
     index = {t[0]: i for i, t in enumerate(instances)}
     attrs = [t for t in amr.graph.triples if t[1] != ":instance" and t[2] not in index]
-    for i, inst in enumerate(instances):
+    for inst in instances:
         toks = amr.alignments.get(inst[0], ())
         for a in toks:
             for b in toks:
