@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from .convert import GraphArrays, extract_arrays, token_graph_union
 from .hetero import ALIGNED, CONCEPT, REL, SUBWORD, TOKEN, AMRGraphData
 from .io import AMR
 from .khop import exact_k_hop_typed
+from .ragged import flat, lengths, ptr
 from .subword import project_to_subwords
 from .vocab import AMRVocab
 
@@ -90,12 +90,12 @@ class GraphColumns:
         mappings: dict[Any, dict[str, Any]] = {None: data._global_store._mapping}
         # A fresh store has no attribute caches to invalidate, so filling its mapping directly is
         # equivalent to setting attributes one by one through PyG's storage API, and much faster.
-        for kind, skey, attr, val, ptr in self._layout:
+        for kind, skey, attr, val, p in self._layout:
             m = mappings.get(skey)
             if m is None:
                 m = mappings[skey] = data[skey]._mapping
-            if ptr is not None:
-                m[attr] = val.narrow(-1, ptr[i], ptr[i + 1] - ptr[i])
+            if p is not None:
+                m[attr] = val.narrow(-1, p[i], p[i + 1] - p[i])
             elif kind == "c":
                 m[attr] = int(val[i])
             else:
@@ -152,21 +152,7 @@ class _Builder:
 
     def finish(self) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
         values = {k: torch.cat(v, dim=-1) for k, v in self.values.items()}
-        ptr = {}
-        for k, s in self.sizes.items():
-            sizes = torch.cat(s)
-            p = torch.zeros(sizes.numel() + 1, dtype=torch.long)
-            torch.cumsum(sizes, 0, out=p[1:])
-            ptr[k] = p
-        return values, ptr
-
-
-def _lengths(lists: Iterable[Sequence]) -> Tensor:
-    return torch.tensor([len(x) for x in lists], dtype=torch.long)
-
-
-def _flat(lists: Iterable[Sequence], dtype: torch.dtype = torch.long) -> Tensor:
-    return torch.tensor(list(chain.from_iterable(lists)), dtype=dtype)
+        return values, {k: ptr(torch.cat(s)) for k, s in self.sizes.items()}
 
 
 def _split_pairs(edge_index: Tensor, ptr: Tensor, num_graphs: int) -> tuple[Tensor, Tensor]:
@@ -193,19 +179,19 @@ def _add_graph_edges(b: _Builder, node: str, ei: Tensor, et: Tensor, ptr: Tensor
 
 def _encode_chunk(b: _Builder, arrs: list[GraphArrays], tokens: list[list[str]], opts: EncodeOptions, tokenizer: Any) -> None:
     G = len(arrs)
-    b.per_graph("c:" + CONCEPT, _lengths(a.lemma for a in arrs))
+    n_nodes = lengths(a.lemma for a in arrs)
+    b.per_graph("c:" + CONCEPT, n_nodes)
     b.per_graph("c:" + TOKEN, torch.tensor([a.num_tokens for a in arrs], dtype=torch.long))
     b.per_graph("g:top", torch.tensor([a.top for a in arrs], dtype=torch.long))
-    n_nodes = _lengths(a.lemma for a in arrs)
-    b.ragged(f"n:{CONCEPT}:lemma", _flat(a.lemma for a in arrs), n_nodes)
-    b.ragged(f"n:{CONCEPT}:sense", _flat(a.sense for a in arrs), n_nodes)
-    b.ragged(f"n:{CONCEPT}:is_constant", _flat((a.is_constant for a in arrs), torch.bool), n_nodes)
-    n_rel = _lengths(a.rel_src for a in arrs)
-    rel = torch.stack([_flat(a.rel_src for a in arrs), _flat(a.rel_dst for a in arrs)])
+    b.ragged(f"n:{CONCEPT}:lemma", flat(a.lemma for a in arrs), n_nodes)
+    b.ragged(f"n:{CONCEPT}:sense", flat(a.sense for a in arrs), n_nodes)
+    b.ragged(f"n:{CONCEPT}:is_constant", flat((a.is_constant for a in arrs), torch.bool), n_nodes)
+    n_rel = lengths(a.rel_src for a in arrs)
+    rel = torch.stack([flat(a.rel_src for a in arrs), flat(a.rel_dst for a in arrs)])
     b.ragged(_edge_key(CONCEPT, "rel", CONCEPT, "edge_index"), rel, n_rel)
-    b.ragged(_edge_key(CONCEPT, "rel", CONCEPT, "edge_type"), _flat(a.rel_type for a in arrs), n_rel)
-    n_al = _lengths(a.align_tok for a in arrs)
-    al = torch.stack([_flat(a.align_tok for a in arrs), _flat(a.align_node for a in arrs)])
+    b.ragged(_edge_key(CONCEPT, "rel", CONCEPT, "edge_type"), flat(a.rel_type for a in arrs), n_rel)
+    n_al = lengths(a.align_tok for a in arrs)
+    al = torch.stack([flat(a.align_tok for a in arrs), flat(a.align_node for a in arrs)])
     b.ragged(_edge_key(TOKEN, "aligned", CONCEPT, "edge_index"), al, n_al)
 
     # The word-level token graphs of the chunk as one disjoint union.
@@ -216,8 +202,7 @@ def _encode_chunk(b: _Builder, arrs: list[GraphArrays], tokens: list[list[str]],
         enc = tokenizer(tokens, is_split_into_words=True, add_special_tokens=True, truncation=False, verbose=False)
         input_ids = [torch.tensor(x, dtype=torch.long) for x in enc["input_ids"]]
         n_sub = torch.tensor([x.numel() for x in input_ids], dtype=torch.long)
-        sub_ptr = torch.zeros(G + 1, dtype=torch.long)
-        torch.cumsum(n_sub, 0, out=sub_ptr[1:])
+        sub_ptr = ptr(n_sub)
         word_ids = torch.cat(
             [torch.tensor([-1 if w is None else w + int(tok_ptr[g]) for w in enc.word_ids(g)], dtype=torch.long) for g in range(G)]
         )

@@ -18,9 +18,8 @@ Self-loops are dropped and each ``(i, j, r)`` is kept once; a token pair may car
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import torch
 from penman.layout import Push
@@ -28,6 +27,7 @@ from torch import Tensor
 
 from .io import AMR
 from .projection import project_edges, unique_typed_edges
+from .ragged import flat, lengths, ptr
 from .vocab import AMRVocab
 
 __all__ = ["GraphArrays", "extract_arrays", "node_token_sets", "token_graph", "token_graph_union", "INSTANCE_ID"]
@@ -186,16 +186,6 @@ def extract_arrays(amr: AMR, vocab: AMRVocab) -> GraphArrays:
     )
 
 
-def _ptr(counts: Tensor) -> Tensor:
-    ptr = torch.zeros(counts.numel() + 1, dtype=torch.long)
-    torch.cumsum(counts, 0, out=ptr[1:])
-    return ptr
-
-
-def _flat(lists: Iterable[Sequence[int]]) -> Tensor:
-    return torch.tensor(list(chain.from_iterable(lists)), dtype=torch.long)
-
-
 def token_graph_union(arrs: Sequence[GraphArrays]) -> tuple[Tensor, Tensor, Tensor]:
     """The token graphs of several AMRs as one disjoint union, built in torch.
 
@@ -203,29 +193,29 @@ def token_graph_union(arrs: Sequence[GraphArrays]) -> tuple[Tensor, Tensor, Tens
         ``edge_index`` ``[2, E]`` over the concatenated tokens (sorted), ``edge_type`` ``[E]`` and
         ``token_ptr`` ``[G + 1]`` (graph ``g`` owns tokens ``token_ptr[g]:token_ptr[g + 1]``).
     """
-    n_nodes = torch.tensor([len(a.lemma) for a in arrs], dtype=torch.long)
-    tok_ptr = _ptr(torch.tensor([a.num_tokens for a in arrs], dtype=torch.long))
-    node_ptr = _ptr(n_nodes)
+    n_nodes = lengths(a.lemma for a in arrs)
+    tok_ptr = ptr(torch.tensor([a.num_tokens for a in arrs], dtype=torch.long))
+    node_ptr = ptr(n_nodes)
     # Node-level edges with global node ids.
-    n_rel = torch.tensor([len(a.rel_src) for a in arrs], dtype=torch.long)
+    n_rel = lengths(a.rel_src for a in arrs)
     rel_off = torch.repeat_interleave(node_ptr[:-1], n_rel)
-    rel = torch.stack([_flat(a.rel_src for a in arrs), _flat(a.rel_dst for a in arrs)]) + rel_off
-    rel_type = _flat(a.rel_type for a in arrs)
+    rel = torch.stack([flat(a.rel_src for a in arrs), flat(a.rel_dst for a in arrs)]) + rel_off
+    rel_type = flat(a.rel_type for a in arrs)
     # What each node stands for (aligned tokens or those of its nearest aligned descendants).
-    member_count = _flat(a.member_count for a in arrs)
-    n_members = torch.tensor([len(a.members) for a in arrs], dtype=torch.long)
-    members = _flat(a.members for a in arrs) + torch.repeat_interleave(tok_ptr[:-1], n_members)
-    ei, et = project_edges(rel, rel_type, _ptr(member_count), members)
+    member_count = flat(a.member_count for a in arrs)
+    n_members = lengths(a.members for a in arrs)
+    members = flat(a.members for a in arrs) + torch.repeat_interleave(tok_ptr[:-1], n_members)
+    ei, et = project_edges(rel, rel_type, ptr(member_count), members)
     # INSTANCE: the tokens aligned to one concept are linked to each other.
-    n_align = torch.tensor([len(a.align_tok) for a in arrs], dtype=torch.long)
-    align_node = _flat(a.align_node for a in arrs) + torch.repeat_interleave(node_ptr[:-1], n_align)
-    align_tok = _flat(a.align_tok for a in arrs) + torch.repeat_interleave(tok_ptr[:-1], n_align)
-    is_const = torch.tensor(list(chain.from_iterable(a.is_constant for a in arrs)), dtype=torch.bool)
+    n_align = lengths(a.align_tok for a in arrs)
+    align_node = flat(a.align_node for a in arrs) + torch.repeat_interleave(node_ptr[:-1], n_align)
+    align_tok = flat(a.align_tok for a in arrs) + torch.repeat_interleave(tok_ptr[:-1], n_align)
+    is_const = flat((a.is_constant for a in arrs), torch.bool)
     align_count = torch.bincount(align_node, minlength=int(node_ptr[-1]))
     multi = torch.nonzero((align_count > 1) & ~is_const).view(-1)
     if multi.numel():
         loops = torch.stack([multi, multi])
-        inst_ei, inst_et = project_edges(loops, torch.full_like(multi, INSTANCE_ID), _ptr(align_count), align_tok)
+        inst_ei, inst_et = project_edges(loops, torch.full_like(multi, INSTANCE_ID), ptr(align_count), align_tok)
         ei, et = torch.cat([ei, inst_ei], 1), torch.cat([et, inst_et])
     ei, et = unique_typed_edges(ei, et, max(int(tok_ptr[-1]), 1))
     return ei, et, tok_ptr
