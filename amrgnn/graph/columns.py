@@ -209,11 +209,9 @@ def _encode_chunk(b: _Builder, arrs: list[GraphArrays], tokens: list[list[str]],
         b.per_graph("c:" + SUBWORD, n_sub)
         b.ragged(f"n:{SUBWORD}:input_ids", torch.cat(input_ids), n_sub)
         pos = torch.nonzero(word_ids >= 0).view(-1)
-        sub_of = torch.stack([pos, word_ids[pos]])
         g_of = torch.searchsorted(sub_ptr[1:], pos, right=True)
         sub_of_local = torch.stack([pos - sub_ptr[g_of], word_ids[pos] - tok_ptr[g_of]])
         b.ragged(_edge_key(SUBWORD, "of", TOKEN, "edge_index"), sub_of_local, torch.bincount(g_of, minlength=G))
-        del sub_of
         s_ei, s_et = project_to_subwords(ei, et, word_ids, int(tok_ptr[-1]))
         _add_graph_edges(b, SUBWORD, s_ei, s_et, sub_ptr, G, opts)
 
