@@ -1,0 +1,35 @@
+"""AMR-aware DeBERTa: graph terms inside transformers' DeBERTa-v2/v3 attention, and task heads."""
+
+from transformers import AutoConfig, AutoModel, AutoModelForPreTraining
+
+from .configuration import AMRDebertaConfig
+from .convert import convert_bert_to_deberta, offline_backbone_dir
+from .graph_inputs import GraphContext, batch_token_graphs, pair_relations, token_graph_data
+from .heads import (
+    AMRDebertaForEventExtraction,
+    AMRDebertaForMaskedGraphModeling,
+    EventExtractionOutput,
+    MaskedGraphModelingOutput,
+)
+from .modeling import AMRDebertaEncoder, AMRDebertaModel, AMRDebertaPreTrainedModel
+
+AutoConfig.register(AMRDebertaConfig.model_type, AMRDebertaConfig, exist_ok=True)
+AutoModel.register(AMRDebertaConfig, AMRDebertaModel, exist_ok=True)
+AutoModelForPreTraining.register(AMRDebertaConfig, AMRDebertaForMaskedGraphModeling, exist_ok=True)
+
+__all__ = [
+    "AMRDebertaConfig",
+    "AMRDebertaEncoder",
+    "AMRDebertaForEventExtraction",
+    "AMRDebertaForMaskedGraphModeling",
+    "AMRDebertaModel",
+    "AMRDebertaPreTrainedModel",
+    "EventExtractionOutput",
+    "GraphContext",
+    "MaskedGraphModelingOutput",
+    "batch_token_graphs",
+    "convert_bert_to_deberta",
+    "offline_backbone_dir",
+    "pair_relations",
+    "token_graph_data",
+]

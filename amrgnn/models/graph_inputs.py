@@ -1,0 +1,119 @@
+"""The token graph as the encoder receives it: one PyG batch over the padded sub-word positions.
+
+Each sentence's graph is a :class:`~torch_geometric.data.Data` whose nodes are the sub-word
+positions of its encoding (special tokens included, as ``data['subword']`` of
+:func:`~amrgnn.graph.to_hetero`); with ``num_nodes`` set to the padded length ``L``, PyG batching
+offsets sentence ``b``'s positions by ``b * L``, so node ``b * L + i`` is ``input_ids[b, i]``. The
+exact-k-hop pairs travel as ``hop{k}_index`` / ``hop{k}_type`` (:class:`~amrgnn.nn.AddExactKHop`),
+computed once per batch when absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+from torch_geometric.data import Batch, Data
+
+from ..graph.khop import KHop, exact_k_hop_typed
+
+__all__ = ["GraphContext", "batch_token_graphs", "pair_relations", "token_graph_data"]
+
+
+def token_graph_data(edge_index: Tensor, edge_type: Tensor, seq_len: int | None = None) -> Data:
+    """One sentence's sub-word token graph as a :class:`~torch_geometric.data.Data`.
+
+    Args:
+        edge_index: ``[2, E]`` edges between sub-word positions (source -> target).
+        edge_type: ``[E]`` relation ids (:class:`~amrgnn.graph.AMRVocab` relations).
+        seq_len: number of positions (default: set when batching).
+    """
+    data = Data(edge_index=edge_index.long(), edge_type=edge_type.long())
+    if seq_len is not None:
+        data.num_nodes = seq_len
+    return data
+
+
+def batch_token_graphs(
+    graphs: Sequence[Data], seq_len: int, *, max_k: int | None = None, undirected: bool = True
+) -> Batch:
+    """Batch per-sentence token graphs over ``[B, seq_len]`` padded positions.
+
+    Args:
+        graphs: one :class:`~torch_geometric.data.Data` per sentence (``edge_index``, ``edge_type``,
+            optionally precomputed ``hop{k}_index`` / ``hop{k}_type``).
+        seq_len: the padded length ``L`` of the batch's ``input_ids``.
+        max_k: add the exact-k-hop pairs ``k = 1..max_k`` where a graph lacks them (computed once on
+            the whole batch; graphs are disjoint, so this equals the per-graph result).
+        undirected: for the k-hop pairs computed here.
+
+    Raises:
+        ValueError: an edge refers to a position ``>= seq_len`` (truncate the graph first).
+    """
+    items = []
+    for b, g in enumerate(graphs):
+        ei = g.edge_index
+        if ei.numel() and int(ei.max()) >= seq_len:
+            raise ValueError(
+                f"token graph {b}: edge to position {int(ei.max())} but the batch has seq_len={seq_len}; "
+                "truncate the graph to the encoded length"
+            )
+        g = g.clone()
+        g.num_nodes = seq_len
+        items.append(g)
+    batch = Batch.from_data_list(items)
+    if max_k:
+        have = all(f"hop{k}_index" in batch for k in range(1, max_k + 1))
+        if not have:
+            hops = exact_k_hop_typed(batch.edge_index, batch.edge_type, batch.num_nodes, max_k, undirected=undirected)
+            for k, h in enumerate(hops, 1):
+                batch[f"hop{k}_index"] = h.edge_index
+                batch[f"hop{k}_type"] = h.edge_type
+    return batch
+
+
+def pair_relations(graph: Data, batch_size: int, seq_len: int, num_relations: int, *, undirected: bool) -> Tensor:
+    """Dense relation id of each token pair: ``r(i, j)`` for an edge ``i -> j``, else ``0``
+    (``<none>``); with ``undirected`` the reverse of an edge gets ``num_relations + r``.
+
+    Where parallel edges disagree the smallest id wins (as :func:`~amrgnn.graph.exact_k_hop_typed`).
+
+    Returns:
+        ``[B, L, L]`` LongTensor.
+    """
+    src, dst = graph.edge_index
+    typ = graph.edge_type
+    if undirected:
+        src, dst = torch.cat([src, dst]), torch.cat([dst, src])
+        typ = torch.cat([typ, typ + num_relations])
+    keep = src != dst
+    src, dst, typ = src[keep], dst[keep], typ[keep]
+    n = batch_size * seq_len
+    flat = torch.full((n * seq_len,), torch.iinfo(torch.long).max, dtype=torch.long, device=src.device)
+    # node u = b * L + i, v = b * L + j  ->  flat index (b * L + i) * L + j
+    flat.scatter_reduce_(0, src * seq_len + dst % seq_len, typ, reduce="amin", include_self=True)
+    flat[flat == torch.iinfo(torch.long).max] = 0
+    return flat.view(batch_size, seq_len, seq_len)
+
+
+@dataclass
+class GraphContext:
+    """What the fused layers of one forward pass need from the token graph.
+
+    Attributes:
+        batch_size: ``B``.
+        seq_len: ``L``.
+        hops: exact-k-hop pairs over the ``B * L`` flattened positions (multi-scale modes).
+        states: ``[B, L, G]`` graph states shared by the fused layers (``graph_state_input="embeddings"``).
+        relation_table: ``[R', G]`` relation embeddings (``graph_attention="relation"``).
+        pair_relations: ``[B, L, L]`` relation id per token pair (``graph_attention="relation"``).
+    """
+
+    batch_size: int
+    seq_len: int
+    hops: list[KHop] | None = None
+    states: Tensor | None = None
+    relation_table: Tensor | None = None
+    pair_relations: Tensor | None = None
