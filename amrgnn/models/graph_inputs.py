@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import torch
 from torch import Tensor
-from torch_geometric.data import Batch, Data
+from torch_geometric.data import Batch, Data, HeteroData
 
+from ..graph.hetero import SUBWORD
 from ..graph.khop import KHop, exact_k_hop_typed
 
-__all__ = ["GraphContext", "batch_token_graphs", "pair_relations", "token_graph_data"]
+__all__ = ["GraphContext", "batch_token_graphs", "pair_relations", "subword_token_graph", "token_graph_data"]
 
 
 def token_graph_data(edge_index: Tensor, edge_type: Tensor, seq_len: int | None = None) -> Data:
@@ -34,6 +35,25 @@ def token_graph_data(edge_index: Tensor, edge_type: Tensor, seq_len: int | None 
     if seq_len is not None:
         data.num_nodes = seq_len
     return data
+
+
+def subword_token_graph(data: HeteroData, max_len: int | None = None) -> tuple[Data, int]:
+    """The sub-word token graph of one :class:`~amrgnn.graph.AMRGraphData` (built with a
+    tokenizer), cut to the first ``max_len`` positions.
+
+    Returns:
+        The graph (:func:`token_graph_data`) and the number of edges dropped by the cut.
+    """
+    key = (SUBWORD, "amr", SUBWORD)
+    if key not in data.edge_types:
+        raise KeyError(f"{data.get('amr_id', 'graph')}: no sub-word token graph; build it with a tokenizer")
+    ei, et = data[key].edge_index, data[key].edge_type
+    dropped = 0
+    if max_len is not None:
+        keep = (ei < max_len).all(0)
+        dropped = int((~keep).sum())
+        ei, et = ei[:, keep], et[keep]
+    return token_graph_data(ei, et), dropped
 
 
 def batch_token_graphs(

@@ -34,6 +34,11 @@ __all__ = ["AMRDebertaEncoder", "AMRDebertaModel", "AMRDebertaPreTrainedModel"]
 GRAPH_PARAMETER_PATTERN = r"(^|\.)(graph_states|graph_key_proj|graph_query_proj|relation_embeddings)\."
 
 
+class RelationEmbedding(nn.Embedding):
+    """Relation embeddings of ``graph_attention="relation"``; unit scale like the layer-normed
+    states they sit beside (see ``_init_weights``)."""
+
+
 class AMRDebertaPreTrainedModel(DebertaV2PreTrainedModel):
     """Base class: configuration, weight initialisation and loading of stock DeBERTa checkpoints."""
 
@@ -50,6 +55,8 @@ class AMRDebertaPreTrainedModel(DebertaV2PreTrainedModel):
         std = self.config.initializer_range
         if isinstance(module, GraphProjection):
             init.zeros_(module.weight)  # a fused layer starts out as the stock one
+        elif isinstance(module, RelationEmbedding):
+            init.normal_(module.weight, mean=0.0, std=1.0)
         elif isinstance(module, PygLinear):
             init.normal_(module.weight, mean=0.0, std=std)
             if module.bias is not None:
@@ -111,7 +118,7 @@ class AMRDebertaEncoder(DebertaV2Encoder):
         )
         n_rel = config.graph_num_relations * (2 if config.graph_undirected else 1)
         self.relation_embeddings = (
-            nn.Embedding(n_rel, config.graph_hidden_size) if self.graph_mode == "relation" else None
+            RelationEmbedding(n_rel, config.graph_hidden_size) if self.graph_mode == "relation" else None
         )
 
     def graph_context(self, embedding_output: Tensor, graph: Data) -> GraphContext:

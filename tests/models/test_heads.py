@@ -1,0 +1,180 @@
+"""The MLGM and event-extraction heads against transformers' own DeBERTa MLM and by-hand losses."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch.nn.functional import cross_entropy
+from transformers import AutoModel, AutoModelForPreTraining, DebertaV2Config, DebertaV2ForMaskedLM
+
+from amrgnn.models import AMRDebertaConfig, AMRDebertaForEventExtraction, AMRDebertaForMaskedGraphModeling
+from amrgnn.models.heads import span_mean
+
+from .conftest import variant
+
+
+def _labels(ids):
+    labels = torch.full_like(ids, -100)
+    labels[0, 2], labels[0, 5], labels[1, 1] = 7, 11, 13
+    return labels
+
+
+@pytest.mark.parametrize("legacy", [True, False])
+def test_mgm_token_head_is_stock_mlm_without_emd(legacy, tmp_path, batch):
+    ids, mask, _, _ = batch
+    torch.manual_seed(0)
+    stock = DebertaV2ForMaskedLM(DebertaV2Config(**variant("v2-separate-proj-conv"), legacy=legacy)).eval()
+    stock.save_pretrained(tmp_path)
+    model = AMRDebertaForMaskedGraphModeling.from_pretrained(tmp_path, graph_num_relations=12).eval()
+    assert not model.use_emd  # absolute positions are added at the input: no EMD
+    labels = _labels(ids)
+    with torch.no_grad():
+        ref = stock(ids, attention_mask=mask).logits
+        full = model(ids, attention_mask=mask).logits
+        out = model(ids, attention_mask=mask, labels=labels)
+    assert (full - ref).abs().max() <= 1e-5
+    sel = labels != -100
+    assert (out.logits - ref[sel]).abs().max() <= 1e-5
+    assert torch.allclose(out.mlm_loss, cross_entropy(ref[sel], labels[sel]), atol=1e-5)
+    assert torch.equal(out.loss, out.mlm_loss)
+
+
+def test_mgm_enhanced_mask_decoder_matches_stock_layers(batch):
+    """EMD: the stock last layer run twice on h[-2], queries = absolute positions + h[-2]."""
+    ids, mask, _, graph = batch
+    config = AMRDebertaConfig(**variant("v3-shared-key-buckets-ln"), legacy=False, graph_num_relations=12, graph_hidden_size=8)
+    torch.manual_seed(0)
+    model = AMRDebertaForMaskedGraphModeling(config).eval()
+    assert model.use_emd
+    stock = DebertaV2ForMaskedLM(DebertaV2Config(**variant("v3-shared-key-buckets-ln"), legacy=False)).eval()
+    missing, unexpected = stock.load_state_dict(model.state_dict(), strict=False)
+    assert missing == [] and all("graph" in k or "relation_head" in k or "position_embeddings" in k for k in unexpected)
+    with torch.no_grad():
+        hs = stock.deberta(ids, attention_mask=mask, output_hidden_states=True).hidden_states
+        enc = stock.deberta.encoder
+        query = model.deberta.embeddings.position_embeddings(torch.arange(9)).unsqueeze(0) + hs[-2]
+        for _ in range(2):
+            query = enc.layer[-1](
+                hs[-2], enc.get_attention_mask(mask), query_states=query,
+                relative_pos=enc.get_rel_pos(hs[-2]), rel_embeddings=enc.get_rel_embedding(),
+            )[0]
+        ref = stock.lm_predictions(query, stock.deberta.embeddings.word_embeddings)
+        out = model(ids, attention_mask=mask).logits
+        with_graph = model(ids, attention_mask=mask, graph=graph).logits  # zero graph projections
+    assert (out - ref).abs().max() <= 1e-5
+    assert (with_graph - ref).abs().max() <= 1e-5
+
+
+def test_mgm_relation_head_and_loss(batch):
+    ids, mask, _, graph = batch
+    config = AMRDebertaConfig(**variant("bert-like"), graph_num_relations=12, graph_hidden_size=8)
+    torch.manual_seed(0)
+    model = AMRDebertaForMaskedGraphModeling(config).eval()
+    pairs = torch.tensor([[0, 1, 2], [0, 2, 1], [1, 3, 4], [1, 0, 5]])
+    rel_labels = torch.tensor([3, 3, 6, 0])
+    labels = _labels(ids)
+    with torch.no_grad():
+        out = model(ids, attention_mask=mask, graph=graph, labels=labels, relation_pairs=pairs, relation_labels=rel_labels)
+        h = model.deberta(ids, attention_mask=mask, graph=graph).last_hidden_state
+        a, b = h[pairs[:, 0], pairs[:, 1]], h[pairs[:, 0], pairs[:, 2]]
+        ref = model.relation_head.classifier(model.relation_head.act(model.relation_head.dense(torch.cat([a, b, a * b], -1))))
+    assert out.relation_logits.shape == (4, 12)
+    assert (out.relation_logits - ref).abs().max() <= 1e-5
+    assert torch.allclose(out.relation_loss, cross_entropy(ref, rel_labels), atol=1e-5)
+    assert torch.allclose(out.loss, out.mlm_loss + out.relation_loss)
+    empty = model(ids, attention_mask=mask, relation_pairs=pairs[:0], relation_labels=rel_labels[:0])
+    assert empty.loss.item() == 0.0  # no masked pair: a zero loss, not NaN
+
+
+def test_mgm_round_trip_and_auto_classes(tmp_path, batch):
+    ids, mask, _, graph = batch
+    config = AMRDebertaConfig(**variant("v3-shared-key-buckets-ln"), graph_num_relations=12, graph_hidden_size=8)
+    torch.manual_seed(0)
+    model = AMRDebertaForMaskedGraphModeling(config).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.01)  # graph projections non-zero too
+    model.save_pretrained(tmp_path)
+    assert (tmp_path / "model.safetensors").is_file()
+    again = AMRDebertaForMaskedGraphModeling.from_pretrained(tmp_path).eval()
+    auto = AutoModelForPreTraining.from_pretrained(tmp_path).eval()
+    assert type(auto) is AMRDebertaForMaskedGraphModeling
+    assert type(AutoModel.from_pretrained(tmp_path)).__name__ == "AMRDebertaModel"
+    with torch.no_grad():
+        a = model(ids, attention_mask=mask, graph=graph).logits
+        b = again(ids, attention_mask=mask, graph=graph).logits
+        c = auto(ids, attention_mask=mask, graph=graph).logits
+    assert torch.equal(a, b) and torch.equal(a, c)
+
+
+def test_span_mean_by_hand():
+    torch.manual_seed(0)
+    words = torch.randn(2, 6, 4)
+    b, s, e = torch.tensor([0, 1, 1]), torch.tensor([0, 2, 5]), torch.tensor([3, 3, 6])
+    want = torch.stack([words[0, 0:3].mean(0), words[1, 2:3].mean(0), words[1, 5:6].mean(0)])
+    assert torch.allclose(span_mean(words, b, s, e), want, atol=1e-6)
+
+
+def _ee_model(**extra):
+    config = AMRDebertaConfig(
+        **variant("v3-shared-key-buckets-ln"),
+        graph_num_relations=12,
+        graph_hidden_size=8,
+        ee_trigger_labels=["O", "B-Attack", "I-Attack", "B-Die", "I-Die"],
+        ee_role_labels=["<none>", "Attacker", "Victim"],
+        **extra,
+    )
+    torch.manual_seed(0)
+    return AMRDebertaForEventExtraction(config).eval()
+
+
+def test_event_extraction_logits_and_loss(batch):
+    ids, mask, _, graph = batch
+    model = _ee_model(ee_entity_labels=["O", "B-ENT", "I-ENT"])
+    word_index = torch.tensor([[1, 2, 4, 5, 7], [1, 2, 3, 4, -1]])
+    trig = torch.tensor([[0, 1, 2, 0, 0], [3, 0, 0, 0, -100]])
+    ents = torch.tensor([[1, 0, 0, 1, 2], [0, 1, 2, 0, -100]])
+    pairs = torch.tensor([[0, 1, 3, 3, 5], [1, 0, 1, 1, 3], [0, 1, 3, 0, 1]])
+    roles = torch.tensor([1, 2, 0])
+    with torch.no_grad():
+        out = model(ids, attention_mask=mask, graph=graph, word_index=word_index, trigger_labels=trig,
+                    argument_pairs=pairs, argument_labels=roles, entity_labels=ents)
+        h = model.deberta(ids, attention_mask=mask, graph=graph).last_hidden_state
+        words = torch.stack([h[b, word_index[b].clamp(min=0)] for b in range(2)]) * (word_index >= 0).unsqueeze(-1)
+        t_logits = model.trigger_classifier(words)
+        e_logits = model.entity_classifier(words)
+        spans = [(words[b, s:e].mean(0), words[b, cs:ce].mean(0)) for b, s, e, cs, ce in pairs.tolist()]
+        a = torch.stack([x for x, _ in spans])
+        c = torch.stack([y for _, y in spans])
+        head = model.argument_head
+        a_logits = head.classifier(head.act(head.dense(torch.cat([a, c, a * c], -1))))
+    assert (out.trigger_logits - t_logits).abs().max() <= 1e-5
+    assert (out.argument_logits - a_logits).abs().max() <= 1e-5
+    valid = trig != -100
+    want = (
+        cross_entropy(t_logits[valid], trig[valid])
+        + cross_entropy(e_logits[ents != -100], ents[ents != -100])
+        + cross_entropy(a_logits, roles)
+    )
+    assert torch.allclose(out.loss, want, atol=1e-5)
+
+
+def test_event_extraction_needs_labels_in_config():
+    with pytest.raises(ValueError, match="ee_trigger_labels"):
+        AMRDebertaForEventExtraction(AMRDebertaConfig(**variant("bert-like")))
+
+
+def test_event_extraction_loads_an_mgm_checkpoint(tmp_path, batch):
+    ids, mask, _, graph = batch
+    config = AMRDebertaConfig(**variant("v3-shared-key-buckets-ln"), graph_num_relations=12, graph_hidden_size=8)
+    torch.manual_seed(0)
+    mgm = AMRDebertaForMaskedGraphModeling(config)
+    mgm.save_pretrained(tmp_path)
+    ee = AMRDebertaForEventExtraction.from_pretrained(
+        tmp_path, ee_trigger_labels=["O", "B-X", "I-X"], ee_role_labels=["<none>", "A"]
+    ).eval()
+    for name, p in mgm.deberta.named_parameters():
+        if "position_embeddings" not in name:
+            assert torch.equal(p, ee.deberta.get_parameter(name)), name
+    out = ee(ids, attention_mask=mask, graph=graph, word_index=torch.tensor([[1, 2], [1, 2]]))
+    assert out.trigger_logits.shape == (2, 2, 3) and out.loss is None
