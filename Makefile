@@ -50,6 +50,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/prepare.py --json $(OUT)/bench/prepare.json
 	$(PY) benchmarks/align.py --json $(OUT)/bench/align.json
+	$(PY) benchmarks/attention.py --json $(OUT)/bench/attention.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache .venv-scatter

@@ -39,7 +39,6 @@ layer's own k-hop pairs it must give the same output, and its own k-hop pairs mu
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib.util
 import json
 import os
@@ -164,64 +163,10 @@ class MixHop(Module):
 
 
 # ------------------------------------------------------------------------------------- timing
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def _timed(fn: Callable[[], object], device: torch.device) -> float:
-    """Wall time of one call with the garbage collector paused (the same for every contender)."""
-    gc.collect()
-    _sync(device)
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        fn()
-        _sync(device)
-        return time.perf_counter() - t0
-    finally:
-        gc.enable()
-
-
-def _race(contenders: dict[str, Callable[[], object]], repeat: int, device: torch.device) -> dict[str, list[float]]:
-    """Times of each contender over ``repeat`` rounds (after one untimed warm-up round), run
-    round-robin so that slow drifts of a noisy machine hit every contender alike."""
-    for fn in contenders.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(repeat):
-        for name, fn in contenders.items():
-            times[name].append(_timed(fn, device))
-    return times
-
-
-def _peak_bytes(fn: Callable[[], object], device: torch.device) -> tuple[int, str]:
-    """Peak tensor memory allocated by one call, above what was allocated before it (the
-    gradients of the previous call are released first, so the new ones count)."""
-    if hasattr(fn, "clear"):
-        fn.clear()
-    gc.collect()
-    if device.type == "cuda":
-        _sync(device)
-        torch.cuda.reset_peak_memory_stats(device)
-        base = torch.cuda.memory_allocated(device)
-        fn()
-        _sync(device)
-        return torch.cuda.max_memory_allocated(device) - base, "torch.cuda.max_memory_allocated"
-    from torch.profiler import ProfilerActivity, profile
-
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
-        fn()
-    try:  # allocations and frees in time order: the running maximum of live bytes
-        events = [e for e in prof.profiler.kineto_results.events() if e.name() == "[memory]"]
-        live = peak = 0
-        for e in sorted(events, key=lambda e: e.start_ns()):
-            live += e.nbytes()
-            peak = max(peak, live)
-        return peak, "torch.profiler peak of live tensor bytes"
-    except AttributeError:  # no raw event stream: every allocation counted, none freed (an upper bound)
-        total = sum(max(e.self_cpu_memory_usage, 0) for e in prof.events())
-        return total, "torch.profiler sum of allocations (upper bound)"
+_tspec = importlib.util.spec_from_file_location("_amrgnn_bench_timing", BENCH / "_timing.py")
+_timing = importlib.util.module_from_spec(_tspec)
+_tspec.loader.exec_module(_timing)
+_sync, _timed, _race, _peak_bytes = _timing.sync, _timing.timed, _timing.race, _timing.peak_bytes
 
 
 def _step(modules: list[Module], x: Tensor, forward: Callable[[], Tensor]) -> Callable[[], None]:

@@ -4,7 +4,13 @@ from transformers import AutoConfig, AutoModel, AutoModelForPreTraining
 
 from .configuration import AMRDebertaConfig
 from .convert import convert_bert_to_deberta, offline_backbone_dir
-from .graph_inputs import GraphContext, batch_token_graphs, pair_relations, subword_token_graph, token_graph_data
+from .graph_inputs import (
+    GraphContext,
+    batch_token_graphs,
+    pair_relations,
+    subword_token_graph,
+    token_graph_data,
+)
 from .heads import (
     AMRDebertaForEventExtraction,
     AMRDebertaForMaskedGraphModeling,

@@ -9,8 +9,17 @@ import torch
 from transformers import BertConfig, BertModel, BertTokenizerFast, DebertaV2Model
 
 from amrgnn.cli import main
-from amrgnn.models import AMRDebertaModel, batch_token_graphs, convert_bert_to_deberta, token_graph_data
-from amrgnn.models.convert import bert_state_dict_to_deberta, check_against_bert, offline_backbone_dir
+from amrgnn.models import (
+    AMRDebertaModel,
+    batch_token_graphs,
+    convert_bert_to_deberta,
+    token_graph_data,
+)
+from amrgnn.models.convert import (
+    bert_state_dict_to_deberta,
+    check_against_bert,
+    offline_backbone_dir,
+)
 
 
 @pytest.fixture

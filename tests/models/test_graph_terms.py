@@ -9,7 +9,13 @@ import torch
 from transformers.models.deberta_v2.modeling_deberta_v2 import build_relative_position
 
 from amrgnn.graph import exact_k_hop_typed
-from amrgnn.models import AMRDebertaConfig, AMRDebertaModel, batch_token_graphs, pair_relations, token_graph_data
+from amrgnn.models import (
+    AMRDebertaConfig,
+    AMRDebertaModel,
+    batch_token_graphs,
+    pair_relations,
+    token_graph_data,
+)
 from amrgnn.models.attention import AMRDisentangledSelfAttention
 from amrgnn.models.graph_inputs import GraphContext
 

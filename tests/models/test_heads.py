@@ -7,7 +7,11 @@ import torch
 from torch.nn.functional import cross_entropy
 from transformers import AutoModel, AutoModelForPreTraining, DebertaV2Config, DebertaV2ForMaskedLM
 
-from amrgnn.models import AMRDebertaConfig, AMRDebertaForEventExtraction, AMRDebertaForMaskedGraphModeling
+from amrgnn.models import (
+    AMRDebertaConfig,
+    AMRDebertaForEventExtraction,
+    AMRDebertaForMaskedGraphModeling,
+)
 from amrgnn.models.heads import span_mean
 
 from .conftest import variant
