@@ -47,6 +47,8 @@ class AMRDebertaPreTrainedModel(DebertaV2PreTrainedModel):
     base_model_prefix = "deberta"
     supports_gradient_checkpointing = True
     _supports_sdpa = True
+    #: losses are means over the batch; the Trainer must not pass ``num_items_in_batch``.
+    accepts_loss_kwargs = False
     #: regexes of parameter names a stock DeBERTa checkpoint may lack (heads extend it).
     _new_parameter_patterns: tuple[str, ...] = (GRAPH_PARAMETER_PATTERN,)
 

@@ -1,0 +1,215 @@
+"""What every amrgnn training task shares: HF ``Trainer`` with atomic checkpoints, JSON-lines and
+CSV logs, learning curves, and per-epoch masking."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import Trainer, TrainerCallback, TrainingArguments
+from transformers.trainer_utils import get_last_checkpoint
+
+__all__ = [
+    "AtomicCheckpointTrainer",
+    "EpochSetter",
+    "MetricsLogger",
+    "last_complete_checkpoint",
+    "plot_curves",
+    "precision_flags",
+    "read_metrics",
+]
+
+STAGING = ".staging"
+
+
+def last_complete_checkpoint(output_dir: str | os.PathLike) -> str | None:
+    """The newest ``checkpoint-N`` of ``output_dir`` (checkpoints appear only when complete: a run
+    killed while saving leaves its half-written one under ``.staging``, which is ignored)."""
+    if not os.path.isdir(output_dir):
+        return None
+    return get_last_checkpoint(str(output_dir))
+
+
+def _fsync_dir(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class AtomicCheckpointTrainer(Trainer):
+    """:class:`~transformers.Trainer` whose checkpoints are written to ``OUTPUT/.staging/checkpoint-N``
+    and renamed to ``OUTPUT/checkpoint-N`` once complete, so a crash while saving never leaves a
+    corrupt "latest" checkpoint. Every rank writes its part (RNG states) before the rename."""
+
+    _staging_dir: str | None = None
+
+    def _get_output_dir(self, trial: Any) -> str:
+        if self._staging_dir is not None:
+            return self._staging_dir
+        return super()._get_output_dir(trial)
+
+    def _save_checkpoint(self, model: torch.nn.Module, trial: Any) -> None:
+        run_dir = super()._get_output_dir(trial)
+        staging = os.path.join(run_dir, STAGING)
+        name = f"checkpoint-{self.state.global_step}"
+        if self.args.should_save and os.path.isdir(os.path.join(staging, name)):
+            shutil.rmtree(os.path.join(staging, name))  # left by a crash
+        self.accelerator.wait_for_everyone()
+        self._staging_dir = staging
+        try:
+            super()._save_checkpoint(model, trial)
+        finally:
+            self._staging_dir = None
+        self.accelerator.wait_for_everyone()
+        if self.args.should_save:
+            final = os.path.join(run_dir, name)
+            if os.path.isdir(final):
+                shutil.rmtree(final)
+            os.replace(os.path.join(staging, name), final)
+            _fsync_dir(run_dir)
+            best = self.state.best_model_checkpoint
+            if best and best.startswith(staging):
+                self.state.best_model_checkpoint = os.path.join(run_dir, os.path.relpath(best, staging))
+            self._rotate(run_dir)
+        self.accelerator.wait_for_everyone()
+
+    def _rotate(self, run_dir: str) -> None:
+        limit = self.args.save_total_limit
+        if not limit:
+            return
+        ckpts = sorted(
+            (p for p in Path(run_dir).glob("checkpoint-*") if p.name.split("-")[-1].isdigit()),
+            key=lambda p: int(p.name.split("-")[-1]),
+        )
+        keep = {str(p) for p in ckpts[-limit:]}
+        if self.state.best_model_checkpoint:
+            keep.add(str(Path(self.state.best_model_checkpoint)))
+        for p in ckpts:
+            if str(p) not in keep:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+class EpochSetter(TrainerCallback):
+    """Tells a dataset with ``set_epoch`` which epoch starts (fresh, reproducible masks)."""
+
+    def __init__(self, dataset: Any) -> None:
+        self.dataset = dataset
+
+    def on_epoch_begin(self, args: TrainingArguments, state: Any, control: Any, **kwargs: Any) -> None:
+        self.dataset.set_epoch(math.floor((state.epoch or 0.0) + 1e-6))
+
+
+class MetricsLogger(TrainerCallback):
+    """Writes evaluation records to ``metrics.jsonl`` (``eval_`` prefix dropped, with ``step`` and
+    ``epoch``), every log value to ``log.csv`` (``step, epoch, name, value``), and redraws
+    ``curves.png`` after each evaluation. On resume, records past the resumed step are dropped, so
+    the files describe one consistent run."""
+
+    def __init__(self, output_dir: str | os.PathLike, curves: Sequence[str] = ("accuracy", "gm_accuracy")) -> None:
+        self.dir = Path(output_dir)
+        self.curves = tuple(curves)
+
+    @property
+    def jsonl(self) -> Path:
+        return self.dir / "metrics.jsonl"
+
+    @property
+    def csv(self) -> Path:
+        return self.dir / "log.csv"
+
+    def on_train_begin(self, args: TrainingArguments, state: Any, control: Any, **kwargs: Any) -> None:
+        if not state.is_world_process_zero:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        step = state.global_step
+        if self.jsonl.exists():
+            kept = [r for r in read_metrics(self.jsonl) if r.get("step", 0) <= step]
+            self.jsonl.write_text("".join(json.dumps(r) + "\n" for r in kept), encoding="utf-8")
+        if self.csv.exists():
+            with self.csv.open(encoding="utf-8", newline="") as f:
+                rows = [r for r in csv.DictReader(f) if int(r["step"]) <= step]
+            with self.csv.open("w", encoding="utf-8", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=["step", "epoch", "name", "value"])
+                w.writeheader()
+                w.writerows(rows)
+
+    def on_log(self, args: TrainingArguments, state: Any, control: Any, logs: dict | None = None, **kwargs: Any) -> None:
+        if not state.is_world_process_zero or not logs:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        new = not self.csv.exists()
+        with self.csv.open("a", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            if new:
+                w.writerow(["step", "epoch", "name", "value"])
+            for k, v in logs.items():
+                if isinstance(v, (int, float)):
+                    w.writerow([state.global_step, round(state.epoch or 0.0, 4), k, v])
+        evals = {k[len("eval_") :]: v for k, v in logs.items() if k.startswith("eval_")}
+        if evals:
+            record = {"step": state.global_step, "epoch": round(state.epoch or 0.0, 4), **evals}
+            with self.jsonl.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(record) + "\n")
+            plot_curves(self.jsonl, self.dir / "curves.png", self.curves)
+
+
+def read_metrics(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """The records of a ``metrics.jsonl``."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                out.append(json.loads(line))
+    return out
+
+
+def plot_curves(metrics: str | os.PathLike, out: str | os.PathLike, names: Sequence[str]) -> None:
+    """Draw the named metrics of ``metrics.jsonl`` against steps (with their ``*_majority`` baselines
+    where recorded, dashed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = read_metrics(metrics)
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    for name in names:
+        pts = [(r["step"], r[name]) for r in records if name in r]
+        if not pts:
+            continue
+        line = ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)[0]
+        base = [(r["step"], r[f"{name}_majority"]) for r in records if f"{name}_majority" in r]
+        if base:
+            ax.plot([p[0] for p in base], [p[1] for p in base], ls="--", color=line.get_color(), label=f"{name} (majority class)")
+    ax.set_xlabel("step")
+    ax.set_ylabel("accuracy")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize="small")
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+
+
+def precision_flags(precision: str) -> dict[str, bool]:
+    """``TrainingArguments`` flags for ``auto`` (bf16 where the GPU supports it, else fp32),
+    ``fp32``, ``bf16`` or ``fp16``."""
+    if precision == "auto":
+        precision = "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "fp32"
+    if precision not in ("fp32", "bf16", "fp16"):
+        raise ValueError(f"precision must be auto, fp32, bf16 or fp16, got {precision!r}")
+    return {"bf16": precision == "bf16", "fp16": precision == "fp16"}
