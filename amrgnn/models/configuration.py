@@ -46,6 +46,9 @@ class AMRDebertaConfig(DebertaV2Config):
         graph_dropout (float, optional): Dropout on graph states (default: ``hidden_dropout_prob``).
         mgm_relation_hidden_size (int, optional): Width of the masked-relation MLP (default:
             ``hidden_size``).
+        mgm_enhanced_mask_decoder (bool, optional): Predict masked tokens through DeBERTa's enhanced
+            mask decoder (the last layer run twice more with absolute positions); ``None`` (default):
+            where the backbone has one (relative attention, absolute positions not added at the input).
         ee_trigger_labels (list[str]): BIO trigger labels of :class:`AMRDebertaForEventExtraction`.
         ee_role_labels (list[str]): Argument roles, index 0 being "no role".
         ee_entity_labels (list[str], optional): BIO mention labels for predicted candidate spans;
@@ -64,6 +67,7 @@ class AMRDebertaConfig(DebertaV2Config):
     graph_undirected: bool = True
     graph_dropout: float | None = None
     mgm_relation_hidden_size: int | None = None
+    mgm_enhanced_mask_decoder: bool | None = None
     ee_trigger_labels: list[str] | None = None
     ee_role_labels: list[str] | None = None
     ee_entity_labels: list[str] | None = None

@@ -124,7 +124,10 @@ class AMRDebertaForMaskedGraphModeling(AMRDebertaPreTrainedModel):
         else:
             self._tied_weights_keys = {}
             self.lm_predictions = DebertaV2OnlyMLMHead(config)
-        self.use_emd = config.relative_attention and not config.position_biased_input
+        has_emd = config.relative_attention and not config.position_biased_input
+        self.use_emd = has_emd if config.mgm_enhanced_mask_decoder is None else config.mgm_enhanced_mask_decoder
+        if self.use_emd and not has_emd:
+            raise ValueError("mgm_enhanced_mask_decoder needs relative attention and position_biased_input=False")
         if self.use_emd:
             # DeBERTa keeps the absolute position embeddings the enhanced mask decoder reads under
             # this name; stock transformers drops them when position_biased_input is False.
