@@ -295,6 +295,24 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
         )
         self.post_init()
 
+    def word_states(
+        self, input_ids: Tensor | None, word_index: Tensor, **encode_kwargs: Any
+    ) -> tuple[Tensor, Any]:
+        """Word representations ``[B, W, H]`` (first sub-word; zero for padding words, dropout in
+        training) and the encoder output."""
+        outputs, _, _ = self.deberta.encode(input_ids, **encode_kwargs)
+        sequence = outputs.last_hidden_state
+        rows = torch.arange(sequence.size(0), device=sequence.device).unsqueeze(1)
+        words = sequence[rows, word_index.clamp(min=0)] * (word_index >= 0).unsqueeze(-1).to(sequence.dtype)
+        return self.dropout(words), outputs
+
+    def argument_logits(self, words: Tensor, pairs: Tensor) -> Tensor:
+        """Role logits ``[P, R]`` of ``pairs`` ``[P, 5]`` (batch, trigger start, end, candidate start, end)."""
+        b = pairs[:, 0]
+        trig = span_mean(words, b, pairs[:, 1], pairs[:, 2])
+        cand = span_mean(words, b, pairs[:, 3], pairs[:, 4])
+        return self.argument_head(trig, cand)
+
     def forward(
         self,
         input_ids: Tensor | None = None,
@@ -326,8 +344,9 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
             raise ValueError("word_index ([B, W] first sub-word of each word) is required")
         return_dict = self.config.return_dict if return_dict is None else return_dict
         out_hidden = self.config.output_hidden_states if output_hidden_states is None else output_hidden_states
-        outputs, _, _ = self.deberta.encode(
+        words, outputs = self.word_states(
             input_ids,
+            word_index,
             attention_mask=attention_mask,
             token_type_ids=token_type_ids,
             position_ids=position_ids,
@@ -336,11 +355,6 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
             output_attentions=bool(output_attentions),
             output_hidden_states=bool(out_hidden),
         )
-        sequence = outputs.last_hidden_state
-        rows = torch.arange(sequence.size(0), device=sequence.device).unsqueeze(1)
-        words = sequence[rows, word_index.clamp(min=0)] * (word_index >= 0).unsqueeze(-1).to(sequence.dtype)
-        words = self.dropout(words)
-
         losses = []
         trigger_logits = self.trigger_classifier(words)
         if trigger_labels is not None:
@@ -352,10 +366,7 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
                 losses.append(_ce(entity_logits, entity_labels))
         argument_logits = None
         if argument_pairs is not None:
-            b = argument_pairs[:, 0]
-            trig = span_mean(words, b, argument_pairs[:, 1], argument_pairs[:, 2])
-            cand = span_mean(words, b, argument_pairs[:, 3], argument_pairs[:, 4])
-            argument_logits = self.argument_head(trig, cand)
+            argument_logits = self.argument_logits(words, argument_pairs)
             if argument_labels is not None:
                 losses.append(_ce(argument_logits, argument_labels))
         loss = sum(losses[1:], losses[0]) if losses else None
