@@ -132,6 +132,64 @@ def _add_pretrain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-progress", action="store_true")
 
 
+def _add_events(sub: argparse._SubParsersAction) -> None:
+    fmt = dict(default="oneie", choices=["oneie", "nlpcl", "phee"], help="input layout (default: oneie)")
+    e = sub.add_parser(
+        "evaluate",
+        help="score event predictions (OneIE definitions and TextEE's '+' variants)",
+        description="Trigger identification/classification and argument identification/classification "
+        "(+ variants: trigger offsets must match too), micro P/R/F1 in percent. PRED is OneIE-style JSON "
+        "lines matched to GOLD by wnd_id, else sent_id, else doc_id#position.",
+    )
+    e.add_argument("--gold", required=True, type=Path)
+    e.add_argument("--pred", required=True, type=Path)
+    e.add_argument("--format", **fmt)
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.add_argument("--per-type", type=Path, help="per-event-type scores CSV (default: beside PRED)")
+
+    t = sub.add_parser(
+        "train-ee",
+        help="AMREE: train event extraction (triggers, arguments) with the AMR-aware encoder",
+        description="Fine-tune AMRDebertaForEventExtraction with HF Trainer; the checkpoint with the best "
+        "dev argument-classification F1 (--select-metric) is kept; dev (and test) predictions and scores "
+        "are written to OUTPUT_DIR.",
+    )
+    t.add_argument("--train", required=True)
+    t.add_argument("--dev", required=True)
+    t.add_argument("--test")
+    t.add_argument("--format", **fmt)
+    t.add_argument("--graphs", default="none", help="none | amrlib | penman:PATH (graphs matched by sentence id)")
+    t.add_argument("--backbone", default="offline", help="'offline', a DeBERTa-v2/v3 checkpoint or an MLGM output dir")
+    t.add_argument("--output-dir", required=True, type=Path)
+    t.add_argument("--epochs", type=float, default=16.0)
+    t.add_argument("--max-steps", type=int, default=-1)
+    t.add_argument("--batch-size", type=int, default=16)
+    t.add_argument("--learning-rate", type=float, default=5e-5)
+    t.add_argument("--max-seq-len", type=int, default=256)
+    t.add_argument("--seed", type=int, default=42)
+    t.add_argument("--resume", action="store_true")
+    t.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16", "fp16"])
+    t.add_argument("--candidates", default="given", choices=["given", "predicted"],
+                   help="argument candidates: the given entity mentions, or spans a mention tagger predicts")
+    t.add_argument("--select-metric", default="arg_cls", choices=["trigger_cls", "arg_cls", "arg_cls_plus"])
+    t.add_argument("--merge-time-roles", action="store_true", help="ACE: Time-* roles become Time")
+    t.add_argument("--ace33", action="store_true", help="ACE: keep the 33 standard event types only")
+    t.add_argument("--skip-invalid", action="store_true", help="skip (and count) bad records instead of stopping")
+    t.add_argument("--workers", type=int, default=0)
+    t.add_argument("--no-progress", action="store_true")
+
+    pr = sub.add_parser("predict-ee", help="predict events with a train-ee model",
+                        description="Writes the input's records with event_mentions replaced by predictions.")
+    pr.add_argument("--model", required=True, type=Path)
+    pr.add_argument("--input", required=True, type=Path)
+    pr.add_argument("--format", **fmt)
+    pr.add_argument("--graphs", default=None, help="as train-ee (default: what the model was trained with)")
+    pr.add_argument("--output", required=True, type=Path)
+    pr.add_argument("--batch-size", type=int, default=32)
+    pr.add_argument("--max-seq-len", type=int, default=256)
+    pr.add_argument("--skip-invalid", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amrgnn",
@@ -144,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ablate(sub)
     _add_convert(sub)
     _add_pretrain(sub)
+    _add_events(sub)
     return parser
 
 
@@ -283,6 +342,68 @@ def _cmd_pretrain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_scores(scores: dict[str, Any]) -> None:
+    print(f"{'metric':<14} {'P':>6} {'R':>6} {'F1':>6}")
+    for name in ("trigger_id", "trigger_cls", "arg_id", "arg_cls", "arg_id_plus", "arg_cls_plus"):
+        m = scores[name]
+        print(f"{name:<14} {m['p']:6.2f} {m['r']:6.2f} {m['f1']:6.2f}")
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .data.events import read_events
+    from .tasks.ee_score import score_events, write_per_type_csv
+
+    gold = read_events(args.gold, args.format)
+    pred = read_events(args.pred, "oneie")
+    score = score_events(gold, pred)
+    per_type = args.per_type or args.pred.with_suffix(".per_type.csv")
+    write_per_type_csv(score, per_type)
+    if args.json:
+        print(json.dumps(score.as_dict()))
+    else:
+        _print_scores(score.as_dict())
+        print(f"{score.sentences} gold sentences, {score.missing_predictions} without a prediction, "
+              f"{len(score.unmatched_predictions)} predicted sentences not in gold; per type: {per_type}")
+    return 0
+
+
+def train_ee_config(args: argparse.Namespace):
+    """The :class:`~amrgnn.tasks.ee.EEConfig` of ``amrgnn train-ee`` flags."""
+    from .tasks.ee import EEConfig
+
+    return EEConfig(
+        train=args.train, dev=args.dev, test=args.test, output_dir=str(args.output_dir), format=args.format,
+        graphs=args.graphs, backbone=args.backbone, epochs=args.epochs, max_steps=args.max_steps,
+        batch_size=args.batch_size, learning_rate=args.learning_rate, max_seq_len=args.max_seq_len, seed=args.seed,
+        resume=args.resume, precision=args.precision, candidates=args.candidates, select_metric=args.select_metric,
+        merge_time_roles=args.merge_time_roles, ace33=args.ace33, skip_invalid=args.skip_invalid,
+        workers=args.workers, progress=not args.no_progress,
+    )
+
+
+def _cmd_train_ee(args: argparse.Namespace) -> int:
+    from .tasks.ee import run_event_extraction
+
+    results = run_event_extraction(train_ee_config(args))
+    for split in ("dev", "test"):
+        if split in results:
+            print(f"== {split}")
+            _print_scores(results[split])
+    print(f"wrote {args.output_dir} (model, predictions.*.jsonl, scores.*.json, metrics.jsonl, curves.png)")
+    return 0
+
+
+def _cmd_predict_ee(args: argparse.Namespace) -> int:
+    from .tasks.ee import predict_file
+
+    n = predict_file(args.model, args.input, args.output, fmt=args.format, graphs=args.graphs,
+                     batch_size=args.batch_size, max_seq_len=args.max_seq_len, skip_invalid=args.skip_invalid)
+    print(f"wrote {n} sentences with predicted events to {args.output}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .graph.io import AMRFormatError
 
@@ -293,12 +414,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ablate-gnn": _cmd_ablate,
         "convert-backbone": _cmd_convert,
         "pretrain": _cmd_pretrain,
+        "evaluate": _cmd_evaluate,
+        "train-ee": _cmd_train_ee,
+        "predict-ee": _cmd_predict_ee,
     }
     try:
         return handlers[args.command](args)
     except AMRFormatError as e:
         print(f"amrgnn: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (OSError, ValueError, LookupError) as e:
+    except (OSError, ValueError, LookupError, ImportError) as e:
         print(f"amrgnn: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -324,7 +324,7 @@ def read_nlpcl(
         yield _finish(sent, stats, reader)
 
 
-_TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _PHEE_MAIN = ("Subject", "Treatment", "Effect")
 _PHEE_ATTRIBUTES = ("Speculated", "Negated", "Severity")
 
@@ -342,7 +342,8 @@ def read_phee(
     path: str | os.PathLike, *, skip_invalid: bool = False, stats: EventReadStats | None = None
 ) -> Iterator[Sentence]:
     """PHEE JSON lines: character offsets into ``context`` become word spans (the context is
-    tokenised into words and punctuation). Main arguments (Subject, Treatment, Effect), their nested
+    tokenised into runs of word characters and single punctuation marks, so "heparin-induced" is
+    three words and its trigger "induced" one of them). Main arguments (Subject, Treatment, Effect), their nested
     sub-arguments (Drug, Disorder, Age, ...) and the span attributes (Speculated, Negated, Severity)
     each keep their own role name; a discontinuous argument becomes the span covering its parts
     (counted as ``discontinuous-argument``). PHEE has no entity list: use predicted candidates."""
@@ -370,7 +371,9 @@ def read_phee(
                 stats.skipped_sentences["no-tokens"] += 1
                 continue
 
-            def word_span(cs: int, text: str) -> tuple[int, int] | None:
+            def word_span(
+                cs: int, text: str, context: str = context, starts: list[int] = starts, ends: list[int] = ends
+            ) -> tuple[int, int] | None:
                 ce = cs + len(text)
                 if context[cs:ce] != text:
                     return None
@@ -380,7 +383,7 @@ def read_phee(
                     return None
                 return first, last + 1
 
-            def spans(node: dict, role: str) -> list[tuple[int, int]]:
+            def spans(node: dict, role: str, line_no: int = line_no, sid: str = sid) -> list[tuple[int, int]]:
                 out = []
                 for texts, offs in zip(node.get("text", []), node.get("start", []), strict=False):
                     parts = [word_span(s, t) for t, s in zip(texts, offs, strict=False)]

@@ -32,11 +32,16 @@ from ..models import AMRDebertaConfig, AMRDebertaForEventExtraction
 from ..models.convert import convert_bert_to_deberta, offline_backbone_dir
 from .ee_graphs import GraphSource, attach_graphs
 from .ee_score import score_events, write_per_type_csv
-from .training import AtomicCheckpointTrainer, MetricsLogger, last_complete_checkpoint, precision_flags
+from .training import (
+    AtomicCheckpointTrainer,
+    MetricsLogger,
+    last_complete_checkpoint,
+    precision_flags,
+)
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EEConfig", "EETrainer", "predict_sentences", "run_event_extraction", "write_predictions"]
+__all__ = ["EEConfig", "EETrainer", "predict_file", "predict_sentences", "run_event_extraction", "write_predictions"]
 
 
 @dataclass
@@ -239,6 +244,8 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
             continue
         graph_lists[name], graph_stats[name], vocab = attach_graphs(source, sents, tokenizer, vocab=vocab, backbone=backbone)
     num_relations = len(vocab.relations) if vocab is not None else 160
+    if vocab is not None:
+        vocab.save(out / "amr_vocab.json")
     config = AMRDebertaConfig.from_pretrained(
         str(backbone),
         ee_trigger_labels=labels.trigger_bio,
@@ -327,3 +334,38 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
         (out / f"scores.{name}.json").write_text(json.dumps(score.summary(), indent=2), encoding="utf-8")
         results[name] = score.summary()
     return results
+
+
+def predict_file(
+    model_dir: str | os.PathLike,
+    input_path: str | os.PathLike,
+    output_path: str | os.PathLike,
+    *,
+    fmt: str = "oneie",
+    graphs: str | None = None,
+    batch_size: int = 32,
+    max_seq_len: int = 256,
+    skip_invalid: bool = False,
+) -> int:
+    """Predict events for a file with a ``train-ee`` model; returns the number of sentences.
+    Event types and roles the model does not know are counted in the input, never a crash."""
+    model_dir = Path(model_dir)
+    saved = json.loads((model_dir / "ee_config.json").read_text()) if (model_dir / "ee_config.json").is_file() else {}
+    spec = graphs or saved.get("graphs", "none")
+    model = AMRDebertaForEventExtraction.from_pretrained(str(model_dir)).eval()
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    sents = read_events(input_path, fmt, skip_invalid=skip_invalid)
+    trig = model.config.ee_trigger_labels
+    labels = EELabels([t[2:] for t in trig[1::2]], list(model.config.ee_role_labels))
+    source = GraphSource.parse(spec)
+    graph_list, _, _ = attach_graphs(source, sents, tokenizer, backbone=model_dir)
+    examples, _ = encode_sentences(sents, tokenizer, labels, max_seq_len=max_seq_len, graphs=graph_list)
+    predicted = model.config.ee_entity_labels is not None and not any(s.entities for s in sents)
+    collator = EECollator(
+        tokenizer.pad_token_id, model.config.graph_num_scales, model.config.graph_undirected,
+        use_graph=source.kind != "none", with_entities=model.config.ee_entity_labels is not None,
+    )
+    preds = predict_sentences(model, sents, EEDataset(examples), collator, batch_size=batch_size,
+                              candidates="predicted" if predicted else "given")
+    write_predictions(preds, output_path)
+    return len(preds)

@@ -137,6 +137,10 @@ def score_events(gold: Sequence[Sentence], pred: Iterable[Sentence]) -> EEScore:
             pt = _tuples(s)
             for m in METRICS:
                 result.metrics[m].add(pt[m], set())
+            for t, items in _by_type(pt).items():
+                row = result.per_type.setdefault(t, {"trigger_cls": PRF(), "arg_cls": PRF()})
+                for m in ("trigger_cls", "arg_cls"):
+                    row[m].add(items[m], set())
     return result
 
 

@@ -1,0 +1,88 @@
+"""AMREE end to end on a tiny backbone: training with and without AMR graphs, prediction,
+scoring consistency, unseen labels and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from amrgnn.cli import main
+from amrgnn.data.events import read_events
+from amrgnn.models import AMRDebertaForEventExtraction
+from amrgnn.tasks.ee_score import score_events
+
+from ..conftest import FIXTURES, SAMPLE
+from ..tiny_backbone import make_tiny_backbone
+
+EV = FIXTURES / "events"
+DATA = EV / "sample.events.jsonl"
+
+
+@pytest.fixture(scope="module")
+def backbone(tmp_path_factory):
+    return make_tiny_backbone(tmp_path_factory.mktemp("tiny-ee"), [SAMPLE])
+
+
+def _train(backbone, out, graphs, *extra):
+    return main([
+        "train-ee", "--train", str(DATA), "--dev", str(DATA), "--graphs", graphs, "--backbone", str(backbone),
+        "--output-dir", str(out), "--max-steps", "12", "--batch-size", "2", "--learning-rate", "2e-3",
+        "--no-progress", "--seed", "3", *extra,
+    ])
+
+
+@pytest.mark.parametrize("graphs", ["none", f"penman:{SAMPLE}"])
+def test_train_predict_and_score(backbone, tmp_path, graphs, capsys):
+    out = tmp_path / "ee"
+    assert _train(backbone, out, graphs) == 0
+    printed = capsys.readouterr().out
+    assert "arg_cls" in printed and "trigger_cls" in printed
+    summary = json.loads((out / "data_summary.json").read_text())
+    model = AMRDebertaForEventExtraction.from_pretrained(out)
+    if graphs == "none":
+        assert summary["graphs"]["train"]["with_graph"] == 0
+        assert model.config.graph_attention == "none"
+    else:
+        assert summary["graphs"]["train"]["with_graph"] == 3 and summary["graphs"]["train"]["subword_relations"] > 0
+        assert model.config.graph_attention == "multiscale"
+        assert (out / "amr_vocab.json").is_file()
+    assert summary["encode"]["train"]["arguments_not_candidates"] == 0
+    # the predictions file scores, through the shared scorer, exactly as reported
+    gold = read_events(DATA)
+    pred = read_events(out / "predictions.dev.jsonl")
+    reported = json.loads((out / "scores.dev.json").read_text())
+    again = score_events(gold, pred).as_dict()
+    for k, v in again.items():
+        assert reported[k] == pytest.approx(v)
+    records = [r["step"] for r in map(json.loads, (out / "metrics.jsonl").read_text().splitlines())]
+    assert records and all("arg_cls_f1" in json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines())
+    # predict-ee on sentences with an unseen event type and role: predictions, no crash
+    pred_out = tmp_path / "unseen.pred.jsonl"
+    assert main(["predict-ee", "--model", str(out), "--input", str(EV / "unseen.events.jsonl"), "--output", str(pred_out)]) == 0
+    lines = pred_out.read_text().splitlines()
+    assert len(lines) == 1 and "event_mentions" in json.loads(lines[0])
+    assert main(["evaluate", "--gold", str(DATA), "--pred", str(out / "predictions.dev.jsonl"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["arg_cls"]["f1"] == pytest.approx(again["arg_cls"]["f1"])
+
+
+def test_bad_training_file_names_file_and_sentence(backbone, tmp_path, capsys):
+    assert main(["train-ee", "--train", str(EV / "bad.oneie.jsonl"), "--dev", str(DATA), "--backbone", str(backbone),
+                 "--output-dir", str(tmp_path / "x"), "--max-steps", "1"]) == 2
+    assert "bad.oneie.jsonl:1: sentence 'b1'" in capsys.readouterr().err
+
+
+def test_amrlib_missing_is_a_clear_message(backbone, tmp_path, capsys):
+    try:
+        import amrlib  # noqa: F401
+
+        pytest.skip("amrlib is installed here")
+    except ImportError:
+        pass
+    assert _train(backbone, tmp_path / "y", "amrlib") == 2
+    assert "pip install amrlib" in capsys.readouterr().err
+
+
+def test_unknown_graph_source(backbone, tmp_path, capsys):
+    assert _train(backbone, tmp_path / "z", "spring") == 2
+    assert "use none, amrlib or penman:PATH" in capsys.readouterr().err

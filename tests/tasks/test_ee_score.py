@@ -1,0 +1,72 @@
+"""The shared scorer against hand-computed counts (duplicates, a missing sentence, an unmatched one)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from amrgnn.cli import main
+from amrgnn.data.events import read_events
+from amrgnn.tasks.ee_score import score_events, write_per_type_csv
+
+from ..conftest import FIXTURES
+
+EV = FIXTURES / "events"
+# by hand: see tests/fixtures/events/*.oneie.jsonl
+EXPECTED = {
+    "trigger_id": (3, 3, 1),
+    "trigger_cls": (3, 3, 1),
+    "arg_id": (3, 4, 3),
+    "arg_cls": (3, 4, 2),
+    "arg_id_plus": (3, 4, 2),
+    "arg_cls_plus": (3, 4, 1),
+}
+
+
+def _prf(pred, gold, match):
+    p = 100 * match / pred if pred else 0.0
+    r = 100 * match / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def test_hand_computed_scores():
+    score = score_events(read_events(EV / "gold.oneie.jsonl"), read_events(EV / "pred.oneie.jsonl"))
+    for name, (pred, gold, match) in EXPECTED.items():
+        m = score.metrics[name]
+        assert (m.pred, m.gold, m.match) == (pred, gold, match), name
+        assert (m.p, m.r, m.f1) == pytest.approx(_prf(pred, gold, match))
+    assert score.missing_predictions == 1 and score.unmatched_predictions == ["other-9"]
+    assert score.metrics["arg_cls"].f1 == pytest.approx(400 / 7)
+
+
+def test_perfect_and_empty_predictions():
+    gold = read_events(EV / "gold.oneie.jsonl")
+    perfect = score_events(gold, gold)
+    assert all(perfect.metrics[m].f1 == 100.0 for m in EXPECTED)
+    nothing = score_events(gold, [])
+    assert all(nothing.metrics[m].f1 == 0.0 and nothing.metrics[m].pred == 0 for m in EXPECTED)
+    assert nothing.missing_predictions == 2
+
+
+def test_per_type_csv(tmp_path):
+    score = score_events(read_events(EV / "gold.oneie.jsonl"), read_events(EV / "pred.oneie.jsonl"))
+    write_per_type_csv(score, tmp_path / "t.csv")
+    rows = {r["event_type"]: r for r in csv.DictReader((tmp_path / "t.csv").open())}
+    assert set(rows) == {"Conflict:Attack", "Life:Die", "Contact:Meet"}
+    attack = rows["Conflict:Attack"]
+    assert (attack["trigger_gold"], attack["trigger_pred"], attack["trigger_match"]) == ("1", "1", "1")
+    assert (attack["arg_gold"], attack["arg_pred"], attack["arg_match"]) == ("2", "2", "1")
+    assert rows["Life:Die"]["trigger_pred"] == "2"  # the wrong-offset trigger and the unmatched sentence's
+
+
+def test_cli_evaluate_json(tmp_path, capsys):
+    out_csv = tmp_path / "per_type.csv"
+    assert main(["evaluate", "--gold", str(EV / "gold.oneie.jsonl"), "--pred", str(EV / "pred.oneie.jsonl"), "--json", "--per-type", str(out_csv)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= set(EXPECTED)
+    assert data["arg_cls"]["f1"] == pytest.approx(400 / 7)
+    assert out_csv.is_file()
+    assert main(["evaluate", "--gold", str(EV / "empty.jsonl"), "--pred", str(EV / "pred.oneie.jsonl")]) == 2
+    assert "empty.jsonl:1: no sentences" in capsys.readouterr().err
