@@ -164,7 +164,9 @@ def _add_events(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--epochs", type=float, default=16.0)
     t.add_argument("--max-steps", type=int, default=-1)
     t.add_argument("--batch-size", type=int, default=16)
-    t.add_argument("--learning-rate", type=float, default=5e-5)
+    t.add_argument("--learning-rate", type=float, default=5e-5, help="the pre-trained encoder's")
+    t.add_argument("--head-learning-rate", type=float, default=1e-3,
+                   help="the task heads' and new graph parameters' (as OneIE; 0: same as --learning-rate)")
     t.add_argument("--max-seq-len", type=int, default=256)
     t.add_argument("--seed", type=int, default=42)
     t.add_argument("--resume", action="store_true")
@@ -377,6 +379,7 @@ def train_ee_config(args: argparse.Namespace):
         train=args.train, dev=args.dev, test=args.test, output_dir=str(args.output_dir), format=args.format,
         graphs=args.graphs, backbone=args.backbone, epochs=args.epochs, max_steps=args.max_steps,
         batch_size=args.batch_size, learning_rate=args.learning_rate, max_seq_len=args.max_seq_len, seed=args.seed,
+        head_learning_rate=args.head_learning_rate or None,
         resume=args.resume, precision=args.precision, candidates=args.candidates, select_metric=args.select_metric,
         merge_time_roles=args.merge_time_roles, ace33=args.ace33, skip_invalid=args.skip_invalid,
         workers=args.workers, progress=not args.no_progress,

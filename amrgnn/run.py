@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["build_parser", "main"]
 
@@ -34,7 +35,7 @@ IGNORED = {
     "collate_pad": "batches are always padded to their longest sentence",
     "no_batch_to": "the Trainer moves batches",
 }
-TASKS = ("MLGM",)
+TASKS = ("MLGM", "AMREE")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--fp16", nargs="?", const="True", default=None, help="fp16 autocast")
     p.add_argument("--resume", action="store_true")
-    for name in IGNORED:
-        p.add_argument(f"--{name}", nargs="?", const=True, default=None, help=f"ignored: {IGNORED[name]}")
+    p.add_argument("--amr_graphs", default="none", help="AMREE: none | amrlib | penman:PATH")
+    for name, why in IGNORED.items():
+        if why is None:
+            continue
+        p.add_argument(f"--{name}", nargs="?", const=True, default=None, help=f"ignored: {why}")
     return p
 
 
@@ -72,8 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"amrgnn.run: error: --task_name {args.task_name!r}: supported tasks are {TASKS}", file=sys.stderr)
         return 2
     for name, why in IGNORED.items():
-        if getattr(args, name) is not None:
+        if getattr(args, name) is not None and not (task == "AMREE" and name == "predict_batch_size"):
             print(f"amrgnn.run: --{name} ignored ({why})", file=sys.stderr)
+    if task == "AMREE":
+        return _amree(args)
     if args.do_predict:
         print("amrgnn.run: --do_predict ignored (MLGM has no prediction step)", file=sys.stderr)
     if not (args.do_train or args.do_eval):
@@ -115,6 +121,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if metrics:
         print(" ".join(f"{k}={v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
+    return 0
+
+
+def _find(data_dir: Path, names: tuple[str, ...]) -> Path | None:
+    for n in names:
+        for ext in (".json", ".jsonl"):
+            if (data_dir / f"{n}{ext}").is_file():
+                return data_dir / f"{n}{ext}"
+    return None
+
+
+def _layout(path: Path) -> str:
+    with open(path, encoding="utf-8") as f:
+        head = f.read(4096).lstrip()
+    if head.startswith("["):
+        return "nlpcl"
+    return "phee" if '"context"' in head.split("\n", 1)[0] else "oneie"
+
+
+def _amree(args: argparse.Namespace) -> int:
+    """AMREE: ``data_dir`` holds ``train``, ``dev`` (or ``val``) and optionally ``test`` files
+    (``.json``/``.jsonl``) in any supported layout (detected)."""
+    from .tasks.ee import EEConfig, run_event_extraction
+
+    data_dir = Path(args.data_dir)
+    train, dev, test = _find(data_dir, ("train",)), _find(data_dir, ("dev", "val")), _find(data_dir, ("test",))
+    if train is None or dev is None:
+        print(f"amrgnn.run: error: {data_dir}: expected train.json(l) and dev.json(l) (or val.json)", file=sys.stderr)
+        return 2
+    if not args.do_train:
+        print("amrgnn.run: error: AMREE runs --do_train (evaluation and prediction of dev/test come with it)", file=sys.stderr)
+        return 2
+    cfg = EEConfig(
+        train=str(train), dev=str(dev), test=str(test) if (test and args.do_predict) else None,
+        output_dir=args.output_dir, format=_layout(train), graphs=args.amr_graphs, backbone=args.init_model,
+        epochs=args.num_train_epochs, max_steps=args.max_steps, batch_size=args.train_batch_size,
+        eval_batch_size=args.eval_batch_size, learning_rate=args.learning_rate, warmup_steps=int(args.warmup),
+        max_seq_len=args.max_seq_len, seed=args.seed, resume=args.resume, workers=args.workers,
+    )
+    try:
+        results = run_event_extraction(cfg)
+    except (OSError, ValueError, LookupError, ImportError) as e:
+        print(f"amrgnn.run: error: {e}", file=sys.stderr)
+        return 2
+    for split in ("dev", "test"):
+        if split in results:
+            print(split, " ".join(f"{k}={v['f1']:.2f}" for k, v in results[split].items() if isinstance(v, dict)))
     return 0
 
 

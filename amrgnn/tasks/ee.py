@@ -60,6 +60,7 @@ class EEConfig:
     batch_size: int = 16
     eval_batch_size: int = 32
     learning_rate: float = 5e-5
+    head_learning_rate: float | None = 1e-3
     weight_decay: float = 0.01
     warmup_steps: int = 0
     max_seq_len: int = 256
@@ -320,6 +321,7 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
         eval_sentences=dev,
         candidates="predicted" if predicted else "given",
     )
+    trainer.head_learning_rate = cfg.head_learning_rate
     trainer.train(resume_from_checkpoint=resume_from)
     trainer.save_model(str(out))
     results: dict[str, Any] = {"best_checkpoint": trainer.state.best_model_checkpoint}

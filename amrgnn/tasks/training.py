@@ -56,6 +56,36 @@ class AtomicCheckpointTrainer(Trainer):
     corrupt "latest" checkpoint. Every rank writes its part (RNG states) before the rename."""
 
     _staging_dir: str | None = None
+    #: learning rate of the parameters a stock backbone lacks (task heads, graph terms); ``None``:
+    #: the same as the backbone's (``args.learning_rate``). Set by the subclasses' callers.
+    head_learning_rate: float | None = None
+
+    def create_optimizer(self, model: torch.nn.Module | None = None) -> torch.optim.Optimizer:
+        """AdamW with two learning rates when ``head_learning_rate`` is set: the backbone's for the
+        pre-trained encoder, ``head_learning_rate`` for what starts from scratch (as OneIE trains
+        BERT at 5e-5 and its heads at 1e-3). Weight decay skips biases and norms."""
+        if self.head_learning_rate is None or self.optimizer is not None:
+            return super().create_optimizer()
+        import re
+
+        model = self.model
+        new = re.compile("|".join(getattr(model, "_new_parameter_patterns", ())) or "$^")
+        groups: dict[tuple[bool, bool], list] = {}
+        for name, p in model.named_parameters():
+            if not p.requires_grad:
+                continue
+            fresh = bool(new.search(name)) or not name.startswith(f"{model.base_model_prefix}.")
+            groups.setdefault((fresh, p.ndim >= 2), []).append(p)
+        params = [
+            {
+                "params": ps,
+                "lr": self.head_learning_rate if fresh else self.args.learning_rate,
+                "weight_decay": self.args.weight_decay if decay else 0.0,
+            }
+            for (fresh, decay), ps in groups.items()
+        ]
+        self.optimizer = torch.optim.AdamW(params, lr=self.args.learning_rate, betas=(self.args.adam_beta1, self.args.adam_beta2), eps=self.args.adam_epsilon)
+        return self.optimizer
 
     def _get_output_dir(self, trial: Any) -> str:
         if self._staging_dir is not None:

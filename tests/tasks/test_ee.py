@@ -86,3 +86,23 @@ def test_amrlib_missing_is_a_clear_message(backbone, tmp_path, capsys):
 def test_unknown_graph_source(backbone, tmp_path, capsys):
     assert _train(backbone, tmp_path / "z", "spring") == 2
     assert "use none, amrlib or penman:PATH" in capsys.readouterr().err
+
+
+def test_reference_command_line_amree(backbone, tmp_path):
+    import shutil
+
+    from amrgnn.run import main as run_main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(DATA, data / "train.jsonl")
+    shutil.copy(DATA, data / "dev.jsonl")
+    out = tmp_path / "ref-ee"
+    rc = run_main([
+        "--task_name", "AMREE", "--do_train", "--data_dir", str(data), "--output_dir", str(out),
+        "--num_train_epochs", "1", "--max_steps", "4", "--learning_rate", "1e-3", "--train_batch_size", "2",
+        "--eval_batch_size", "4", "--predict_batch_size", "4", "--max_seq_len", "64", "--init_model", str(backbone),
+        "--workers", "0", "--collate_pad", "--no_batch_to",
+    ])
+    assert rc == 0
+    assert (out / "predictions.dev.jsonl").is_file() and (out / "scores.dev.json").is_file()

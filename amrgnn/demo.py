@@ -1,0 +1,103 @@
+"""``make demo``: the whole pipeline on the public data, each stage timed.
+
+1. prepare an AMR corpus (PyG graphs, k-hop structure) and draw one graph;
+2. convert the offline backbone (all-MiniLM-L6-v2) to a DeBERTa-v2 checkpoint;
+3. MLGM pre-training on the public AMR corpora (a few minutes);
+4. event extraction on GENEVA from the MLGM checkpoint: train on the training subset, predict and
+   score GENEVA val, draw one example with its gold and predicted events.
+
+GENEVA has no AMR graphs and no AMR parser model can be downloaded here, so stage 4 runs the
+text path (``--graphs none``); with a parser's PENMAN output for GENEVA, pass ``--ee-graphs
+penman:PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .cli import main as cli
+
+__all__ = ["main"]
+
+
+def _stage(name: str, times: list[tuple[str, float]], argv: list[str]) -> None:
+    print(f"\n== {name}: amrgnn {' '.join(argv)}", flush=True)
+    t0 = time.perf_counter()
+    rc = cli(argv)
+    times.append((name, time.perf_counter() - t0))
+    if rc != 0:
+        raise SystemExit(f"demo stage {name!r} failed with exit status {rc}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m amrgnn.demo", description=__doc__.split("\n\n")[0])
+    p.add_argument("--shared", type=Path, default=Path("../shared/data"))
+    p.add_argument("--out", type=Path, default=Path("out"))
+    p.add_argument("--mlgm-steps", type=int, default=180)
+    p.add_argument("--ee-epochs", type=float, default=8)
+    p.add_argument("--ee-graphs", default="none")
+    args = p.parse_args(argv)
+    shared, out = args.shared, args.out
+    times: list[tuple[str, float]] = []
+    lpp = shared / "little-prince-amr" / "amr-bank-struct-v3.0.txt"
+    sample = Path("data/samples/sample.amr.txt")
+    amr, amr_id = (lpp, "lpp_1943.2") if lpp.is_file() else (sample, "sample.2")
+
+    _stage("prepare AMR graphs", times, ["prepare", "amr", str(amr), "--out", str(out / "demo"), "--align", "--max-k", "4"])
+    _stage("draw one AMR", times, ["show", str(amr), "--id", amr_id, "--align", "-o", str(out / "demo" / f"{amr_id}.png")])
+    _stage("convert the offline backbone", times, ["convert-backbone", "offline", str(out / "backbone"), "--check"])
+
+    corpora = [lpp, shared / "bio-amr" / "alignment-release-dev-bio.txt",
+               shared / "qald9-amr" / "qald-9-amr-train.txt", shared / "qald9-amr" / "qald-9-amr-test.txt"]
+    corpora = [str(c) for c in corpora if c.is_file()] or [str(sample)]
+    mlgm = out / "mlgm"
+    if mlgm.exists():
+        import shutil
+
+        shutil.rmtree(mlgm)
+    _stage("MLGM pre-training", times, [
+        "pretrain", "--data", *corpora, "--output-dir", str(mlgm), "--backbone", str(out / "backbone"),
+        "--max-steps", str(args.mlgm_steps), "--batch-size", "16", "--learning-rate", "2e-4", "--warmup-steps", "18",
+        "--max-seq-len", "96", "--eval-steps", "60", "--save-steps", "90", "--logging-steps", "20", "--no-progress",
+    ])
+    print(f"curves: {mlgm / 'curves.png'}")
+
+    train = shared / "geneva" / "train-lr1200-s160.json"
+    val = shared / "geneva" / "val.json"
+    if not (train.is_file() and val.is_file()):
+        print("\n(no GENEVA in ../shared/data: the event-extraction stage is skipped)")
+    else:
+        ee = out / "ee-geneva"
+        if ee.exists():
+            import shutil
+
+            shutil.rmtree(ee)
+        _stage("event extraction on GENEVA", times, [
+            "train-ee", "--train", str(train), "--dev", str(val), "--graphs", args.ee_graphs, "--backbone", str(mlgm),
+            "--output-dir", str(ee), "--epochs", str(args.ee_epochs), "--no-progress",
+        ])
+        t0 = time.perf_counter()
+        from .data.events import read_events
+        from .tasks.ee_draw import draw_events
+
+        gold = {s.id: s for s in read_events(val)}
+        pred = read_events(ee / "predictions.dev.jsonl")
+        best = max(pred, key=lambda s: (len(s.events) > 0, sum(len(e.arguments) for e in s.events) > 0, -len(s.tokens) if len(s.tokens) < 25 else -99))
+        draw_events(gold[best.id], ee / "example.png", best, title=f"GENEVA val {best.id}")
+        times.append(("draw an example", time.perf_counter() - t0))
+        print(f"scores: {ee / 'scores.dev.json'}, per type: {ee / 'scores.dev.per_type.csv'}, example: {ee / 'example.png'}")
+        print(json.dumps({k: round(v["f1"], 2) for k, v in json.loads((ee / "scores.dev.json").read_text()).items() if isinstance(v, dict)}))
+
+    print("\n== stage times")
+    for name, t in times:
+        print(f"{name:<32} {t:7.1f} s")
+    print(f"{'total':<32} {sum(t for _, t in times):7.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
