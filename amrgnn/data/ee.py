@@ -111,6 +111,7 @@ class EncodeStats:
     unseen_event_types: int = 0
     unseen_roles: int = 0
     arguments_not_candidates: int = 0
+    trigger_label_conflicts: int = 0
 
 
 def encode_sentences(
@@ -163,6 +164,8 @@ def encode_sentences(
                 stats.triggers_cut += 1
                 continue
             t = type_ids[ev.type]
+            if bool((trig[ev.start : ev.end] > 0).any()):
+                stats.trigger_label_conflicts += 1  # a second type on the same words: BIO keeps the last
             trig[ev.start] = 1 + 2 * t
             trig[ev.start + 1 : ev.end] = 2 + 2 * t
         cands = candidate_spans(s, candidates_from_arguments)

@@ -106,3 +106,13 @@ def test_reference_command_line_amree(backbone, tmp_path):
     ])
     assert rc == 0
     assert (out / "predictions.dev.jsonl").is_file() and (out / "scores.dev.json").is_file()
+
+
+def test_draw_events_png(tmp_path):
+    from amrgnn.tasks.ee_draw import draw_events
+
+    gold = read_events(EV / "gold.oneie.jsonl")
+    pred = read_events(EV / "pred.oneie.jsonl")
+    out = tmp_path / "ex.png"
+    draw_events(gold[0], out, pred[0], title="d1-1")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 5000
