@@ -116,3 +116,16 @@ def test_draw_events_png(tmp_path):
     out = tmp_path / "ex.png"
     draw_events(gold[0], out, pred[0], title="d1-1")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 5000
+
+
+def test_predicted_candidates(backbone, tmp_path):
+    out = tmp_path / "pred-cands"
+    assert _train(backbone, out, "none", "--candidates", "predicted") == 0
+    model = AMRDebertaForEventExtraction.from_pretrained(out)
+    assert model.config.ee_entity_labels == ["O", "B-ENT", "I-ENT"]
+    summary = json.loads((out / "data_summary.json").read_text())
+    assert summary["candidates"] == "predicted"
+    for line in (out / "predictions.dev.jsonl").read_text().splitlines():
+        for ev in json.loads(line)["event_mentions"]:
+            for a in ev["arguments"]:  # predicted spans carry offsets, not entity ids
+                assert "entity_id" not in a and 0 <= a["start"] < a["end"]
