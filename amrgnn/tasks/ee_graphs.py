@@ -54,7 +54,7 @@ def _amrlib_graphs(sentences: Sequence[Sentence]) -> list[AMR | None]:
         import amrlib
     except ImportError as exc:
         raise ImportError(
-            "--graphs amrlib needs amrlib and a parse model: pip install amrlib, then install a model from "
+            "--graphs amrlib needs amrlib and a parse model: pip install amrlib (or amrgnn[parse]), then a model from "
             "https://github.com/bjascob/amrlib-models (or pass --graphs penman:PATH with any parser's output)"
         ) from exc
     try:
