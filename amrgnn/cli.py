@@ -111,6 +111,8 @@ def _add_pretrain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--eval-batch-size", type=int, default=16)
     p.add_argument("--gradient-accumulation", type=int, default=1)
     p.add_argument("--learning-rate", type=float, default=5e-5)
+    p.add_argument("--head-learning-rate", type=float, default=None,
+                   help="learning rate of what the backbone checkpoint lacks (heads, graph terms; default: --learning-rate)")
     p.add_argument("--warmup-steps", type=int, default=0)
     p.add_argument("--max-seq-len", type=int, default=256)
     p.add_argument("--mask-text", type=float, default=0.15, help="fraction of words masked (whole words, 80/10/10)")
@@ -324,6 +326,7 @@ def pretrain_config(args: argparse.Namespace):
         data=args.data, output_dir=str(args.output_dir), backbone=args.backbone, model_config=args.model_config,
         max_steps=args.max_steps, epochs=args.epochs, batch_size=args.batch_size, eval_batch_size=args.eval_batch_size,
         gradient_accumulation_steps=args.gradient_accumulation, learning_rate=args.learning_rate,
+        head_learning_rate=args.head_learning_rate,
         warmup_steps=args.warmup_steps, max_seq_len=args.max_seq_len, mask_text=args.mask_text,
         mask_graph=args.mask_graph, negative_ratio=args.negative_ratio, validation_fraction=args.validation_fraction,
         save_steps=args.save_steps, save_total_limit=args.save_total_limit, eval_steps=args.eval_steps,

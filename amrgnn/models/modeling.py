@@ -88,6 +88,8 @@ class AMRDebertaPreTrainedModel(DebertaV2PreTrainedModel):
                 f"missing {backbone_missing[:8]}{'...' if len(backbone_missing) > 8 else ''}, "
                 f"mismatched shapes {mismatched[:8]}"
             )
+        #: names of the parameters this load initialised (trainers give them the head learning rate)
+        model.initialised_parameters = list(missing)
         if missing:
             groups = sorted({re.sub(r"\.\d+\.", ".*.", k) for k in missing})
             logger.info(

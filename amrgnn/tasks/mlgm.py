@@ -53,6 +53,7 @@ class MLGMConfig:
     eval_batch_size: int = 16
     gradient_accumulation_steps: int = 1
     learning_rate: float = 5e-5
+    head_learning_rate: float | None = None
     weight_decay: float = 0.01
     warmup_steps: int = 0
     max_seq_len: int = 256
@@ -288,6 +289,7 @@ def run_pretraining(cfg: MLGMConfig) -> dict[str, Any]:
         callbacks=[EpochSetter(train_ds), MetricsLogger(out)],
         amr_vocab=vocab,
     )
+    trainer.head_learning_rate = cfg.head_learning_rate
     if not cfg.do_train:
         return trainer.evaluate() if val_ex else {}
     trainer.train(resume_from_checkpoint=resume_from)

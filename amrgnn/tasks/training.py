@@ -61,20 +61,25 @@ class AtomicCheckpointTrainer(Trainer):
     head_learning_rate: float | None = None
 
     def create_optimizer(self, model: torch.nn.Module | None = None) -> torch.optim.Optimizer:
-        """AdamW with two learning rates when ``head_learning_rate`` is set: the backbone's for the
-        pre-trained encoder, ``head_learning_rate`` for what starts from scratch (as OneIE trains
-        BERT at 5e-5 and its heads at 1e-3). Weight decay skips biases and norms."""
+        """AdamW with two learning rates when ``head_learning_rate`` is set: the backbone's for
+        pre-trained parameters, ``head_learning_rate`` for what starts from scratch (the tensors
+        ``from_pretrained`` initialised; as OneIE trains BERT at 5e-5 and its heads at 1e-3).
+        Weight decay skips biases and norms."""
         if self.head_learning_rate is None or self.optimizer is not None:
             return super().create_optimizer()
         import re
 
         model = self.model
+        initialised = getattr(model, "initialised_parameters", None)
         new = re.compile("|".join(getattr(model, "_new_parameter_patterns", ())) or "$^")
         groups: dict[tuple[bool, bool], list] = {}
         for name, p in model.named_parameters():
             if not p.requires_grad:
                 continue
-            fresh = bool(new.search(name)) or not name.startswith(f"{model.base_model_prefix}.")
+            if initialised is not None:  # what from_pretrained had to initialise
+                fresh = name in initialised
+            else:
+                fresh = bool(new.search(name)) or not name.startswith(f"{model.base_model_prefix}.")
             groups.setdefault((fresh, p.ndim >= 2), []).append(p)
         params = [
             {
