@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--shared", type=Path, default=Path("../shared/data"))
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--mlgm-steps", type=int, default=180)
-    p.add_argument("--ee-epochs", type=float, default=8)
+    p.add_argument("--ee-epochs", type=float, default=11)
     p.add_argument("--ee-graphs", default="none")
     args = p.parse_args(argv)
     shared, out = args.shared, args.out
