@@ -203,6 +203,22 @@ def _finish(sent: Sentence, stats: EventReadStats, reader: _Reader) -> Sentence:
     return sent
 
 
+def _json_lines(path: str, skip_invalid: bool, stats: EventReadStats) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, record)`` of a JSON-lines file; every non-blank line is a counted record, and
+    a line that is not JSON raises (or is counted as skipped)."""
+    with open(path, encoding="utf-8") as f:
+        for line_no, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            stats.records += 1
+            try:
+                yield line_no, json.loads(line)
+            except json.JSONDecodeError as e:
+                if not skip_invalid:
+                    raise EventFormatError("bad-json", f"not JSON ({e.msg})", path, line_no) from e
+                stats.skipped_sentences["bad-json"] += 1
+
+
 def read_oneie(
     path: str | os.PathLike, *, skip_invalid: bool = False, stats: EventReadStats | None = None
 ) -> Iterator[Sentence]:
@@ -212,64 +228,53 @@ def read_oneie(
     p = str(path)
     reader = _Reader(p, skip_invalid, stats)
     seen: set[str] = set()
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, 1):
-            if not line.strip():
+    for line_no, rec in _json_lines(p, skip_invalid, stats):
+        sid = sentence_key(rec, stats.records - 1)
+        tokens = rec.get("tokens")
+        if not isinstance(tokens, list) or not tokens:
+            if not skip_invalid:
+                reader.fail("no-tokens", "no tokens", line_no, sid)
+            stats.skipped_sentences["no-tokens"] += 1
+            continue
+        if sid in seen:
+            if not skip_invalid:
+                reader.fail("duplicate-id", "duplicate sentence id", line_no, sid)
+            stats.skipped_sentences["duplicate-id"] += 1
+            continue
+        seen.add(sid)
+        n = len(tokens)
+        entities = {}
+        for m in rec.get("entity_mentions", []):
+            bad = _check_span(m.get("start"), m.get("end"), n)
+            if bad:
+                reader.part("bad-entity-span", f"entity {m.get('id')}: {bad}", line_no, sid)
                 continue
-            stats.records += 1
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                if not skip_invalid:
-                    raise EventFormatError("bad-json", f"not JSON ({e.msg})", p, line_no) from e
-                stats.skipped_sentences["bad-json"] += 1
+            entities[m["id"]] = EntityMention(m["id"], m["start"], m["end"], m.get("entity_type"), m.get("text", ""))
+        events = []
+        for ev in rec.get("event_mentions", []):
+            trig = ev.get("trigger", {})
+            bad = _check_span(trig.get("start"), trig.get("end"), n)
+            if bad:
+                reader.part("bad-trigger-span", f"event {ev.get('id')}: trigger {bad}", line_no, sid)
                 continue
-            sid = sentence_key(rec, stats.records - 1)
-            tokens = rec.get("tokens")
-            if not isinstance(tokens, list) or not tokens:
-                if not skip_invalid:
-                    reader.fail("no-tokens", "no tokens", line_no, sid)
-                stats.skipped_sentences["no-tokens"] += 1
-                continue
-            if sid in seen:
-                if not skip_invalid:
-                    reader.fail("duplicate-id", "duplicate sentence id", line_no, sid)
-                stats.skipped_sentences["duplicate-id"] += 1
-                continue
-            seen.add(sid)
-            n = len(tokens)
-            entities = {}
-            for m in rec.get("entity_mentions", []):
-                bad = _check_span(m.get("start"), m.get("end"), n)
-                if bad:
-                    reader.part("bad-entity-span", f"entity {m.get('id')}: {bad}", line_no, sid)
+            args = []
+            for a in ev.get("arguments", []):
+                if "start" in a and "end" in a:
+                    start, end = a["start"], a["end"]
+                elif a.get("entity_id") in entities:
+                    ent = entities[a["entity_id"]]
+                    start, end = ent.start, ent.end
+                else:
+                    reader.part("missing-entity", f"argument names entity {a.get('entity_id')!r}, not in entity_mentions", line_no, sid)
                     continue
-                entities[m["id"]] = EntityMention(m["id"], m["start"], m["end"], m.get("entity_type"), m.get("text", ""))
-            events = []
-            for ev in rec.get("event_mentions", []):
-                trig = ev.get("trigger", {})
-                bad = _check_span(trig.get("start"), trig.get("end"), n)
-                if bad:
-                    reader.part("bad-trigger-span", f"event {ev.get('id')}: trigger {bad}", line_no, sid)
+                bad = _check_span(start, end, n)
+                if bad or not a.get("role"):
+                    reader.part("bad-argument", f"argument {a.get('text')!r}: {bad or 'no role'}", line_no, sid)
                     continue
-                args = []
-                for a in ev.get("arguments", []):
-                    if "start" in a and "end" in a:
-                        start, end = a["start"], a["end"]
-                    elif a.get("entity_id") in entities:
-                        ent = entities[a["entity_id"]]
-                        start, end = ent.start, ent.end
-                    else:
-                        reader.part("missing-entity", f"argument names entity {a.get('entity_id')!r}, not in entity_mentions", line_no, sid)
-                        continue
-                    bad = _check_span(start, end, n)
-                    if bad or not a.get("role"):
-                        reader.part("bad-argument", f"argument {a.get('text')!r}: {bad or 'no role'}", line_no, sid)
-                        continue
-                    args.append(Argument(start, end, a["role"], a.get("entity_id"), a.get("text", "")))
-                events.append(EventMention(ev.get("event_type", ""), trig["start"], trig["end"], args, ev.get("id", ""), trig.get("text", "")))
-            sent = Sentence(sid, list(tokens), list(entities.values()), events, str(rec.get("doc_id", "")), p, line_no, rec)
-            yield _finish(sent, stats, reader)
+                args.append(Argument(start, end, a["role"], a.get("entity_id"), a.get("text", "")))
+            events.append(EventMention(ev.get("event_type", ""), trig["start"], trig["end"], args, ev.get("id", ""), trig.get("text", "")))
+        sent = Sentence(sid, list(tokens), list(entities.values()), events, str(rec.get("doc_id", "")), p, line_no, rec)
+        yield _finish(sent, stats, reader)
 
 
 def read_nlpcl(
@@ -350,73 +355,62 @@ def read_phee(
     stats = stats if stats is not None else EventReadStats()
     p = str(path)
     reader = _Reader(p, skip_invalid, stats)
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            stats.records += 1
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                if not skip_invalid:
-                    raise EventFormatError("bad-json", f"not JSON ({e.msg})", p, line_no) from e
-                stats.skipped_sentences["bad-json"] += 1
-                continue
-            sid = str(rec.get("id", f"line{line_no}"))
-            context = rec.get("context") or ""
-            tokens, starts, ends = _tokenize(context)
-            if not tokens:
-                if not skip_invalid:
-                    reader.fail("no-tokens", "empty context", line_no, sid)
-                stats.skipped_sentences["no-tokens"] += 1
-                continue
+    for line_no, rec in _json_lines(p, skip_invalid, stats):
+        sid = str(rec.get("id", f"line{line_no}"))
+        context = rec.get("context") or ""
+        tokens, starts, ends = _tokenize(context)
+        if not tokens:
+            if not skip_invalid:
+                reader.fail("no-tokens", "empty context", line_no, sid)
+            stats.skipped_sentences["no-tokens"] += 1
+            continue
 
-            def word_span(
-                cs: int, text: str, context: str = context, starts: list[int] = starts, ends: list[int] = ends
-            ) -> tuple[int, int] | None:
-                ce = cs + len(text)
-                if context[cs:ce] != text:
-                    return None
-                first = next((i for i, e in enumerate(ends) if e > cs), None)
-                last = next((i for i in range(len(starts) - 1, -1, -1) if starts[i] < ce), None)
-                if first is None or last is None or last < first:
-                    return None
-                return first, last + 1
+        def word_span(
+            cs: int, text: str, context: str = context, starts: list[int] = starts, ends: list[int] = ends
+        ) -> tuple[int, int] | None:
+            ce = cs + len(text)
+            if context[cs:ce] != text:
+                return None
+            first = next((i for i, e in enumerate(ends) if e > cs), None)
+            last = next((i for i in range(len(starts) - 1, -1, -1) if starts[i] < ce), None)
+            if first is None or last is None or last < first:
+                return None
+            return first, last + 1
 
-            def spans(node: dict, role: str, line_no: int = line_no, sid: str = sid) -> list[tuple[int, int]]:
-                out = []
-                for texts, offs in zip(node.get("text", []), node.get("start", []), strict=False):
-                    parts = [word_span(s, t) for t, s in zip(texts, offs, strict=False)]
-                    if not parts or any(x is None for x in parts):
-                        reader.part("unmappable-offsets", f"{role} {texts!r} at {offs} does not match the context", line_no, sid)
+        def spans(node: dict, role: str, line_no: int = line_no, sid: str = sid) -> list[tuple[int, int]]:
+            out = []
+            for texts, offs in zip(node.get("text", []), node.get("start", []), strict=False):
+                parts = [word_span(s, t) for t, s in zip(texts, offs, strict=False)]
+                if not parts or any(x is None for x in parts):
+                    reader.part("unmappable-offsets", f"{role} {texts!r} at {offs} does not match the context", line_no, sid)
+                    continue
+                if len(parts) > 1:
+                    stats.notes["discontinuous-argument"] += 1
+                out.append((min(x[0] for x in parts), max(x[1] for x in parts)))
+            return out
+
+        events = []
+        for ann in rec.get("annotations", []):
+            for ev in ann.get("events", []):
+                trig = spans(ev.get("Trigger", {}), "Trigger")
+                if not trig:
+                    reader.part("bad-trigger-span", f"event {ev.get('event_id')}: no trigger span", line_no, sid)
+                    continue
+                args = []
+                for key, node in ev.items():
+                    if key in ("Trigger", "event_id", "event_type") or not isinstance(node, dict):
                         continue
-                    if len(parts) > 1:
-                        stats.notes["discontinuous-argument"] += 1
-                    out.append((min(x[0] for x in parts), max(x[1] for x in parts)))
-                return out
-
-            events = []
-            for ann in rec.get("annotations", []):
-                for ev in ann.get("events", []):
-                    trig = spans(ev.get("Trigger", {}), "Trigger")
-                    if not trig:
-                        reader.part("bad-trigger-span", f"event {ev.get('event_id')}: no trigger span", line_no, sid)
-                        continue
-                    args = []
-                    for key, node in ev.items():
-                        if key in ("Trigger", "event_id", "event_type") or not isinstance(node, dict):
-                            continue
-                        for s, e in spans(node, key):
-                            args.append(Argument(s, e, key, None, " ".join(tokens[s:e])))
-                        if key in _PHEE_MAIN:
-                            for sub, sub_node in node.items():
-                                if isinstance(sub_node, dict):
-                                    for s, e in spans(sub_node, sub):
-                                        args.append(Argument(s, e, sub, None, " ".join(tokens[s:e])))
-                    s, e = trig[0]
-                    events.append(EventMention(ev.get("event_type", ""), s, e, args, ev.get("event_id", ""), " ".join(tokens[s:e])))
-            sent = Sentence(sid, tokens, [], events, sid.split("_")[0], p, line_no, rec)
-            yield _finish(sent, stats, reader)
+                    for s, e in spans(node, key):
+                        args.append(Argument(s, e, key, None, " ".join(tokens[s:e])))
+                    if key in _PHEE_MAIN:
+                        for sub, sub_node in node.items():
+                            if isinstance(sub_node, dict):
+                                for s, e in spans(sub_node, sub):
+                                    args.append(Argument(s, e, sub, None, " ".join(tokens[s:e])))
+                s, e = trig[0]
+                events.append(EventMention(ev.get("event_type", ""), s, e, args, ev.get("event_id", ""), " ".join(tokens[s:e])))
+        sent = Sentence(sid, tokens, [], events, sid.split("_")[0], p, line_no, rec)
+        yield _finish(sent, stats, reader)
 
 
 READERS = {"oneie": read_oneie, "nlpcl": read_nlpcl, "phee": read_phee}

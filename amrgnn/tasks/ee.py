@@ -35,8 +35,8 @@ from .ee_score import score_events, write_per_type_csv
 from .training import (
     AtomicCheckpointTrainer,
     MetricsLogger,
+    device_args,
     last_complete_checkpoint,
-    precision_flags,
 )
 
 logger = logging.getLogger(__name__)
@@ -305,10 +305,7 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
         dataloader_num_workers=cfg.workers,
         remove_unused_columns=False,
         disable_tqdm=not cfg.progress,
-        dataloader_pin_memory=torch.cuda.is_available(),
-        use_cpu=not torch.cuda.is_available(),
-        ddp_backend="gloo" if not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1 else None,
-        **precision_flags(cfg.precision),
+        **device_args(cfg.precision),
     )
     trainer = EETrainer(
         model=model,

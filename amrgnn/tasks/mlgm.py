@@ -28,8 +28,8 @@ from .training import (
     AtomicCheckpointTrainer,
     EpochSetter,
     MetricsLogger,
+    device_args,
     last_complete_checkpoint,
-    precision_flags,
 )
 
 logger = logging.getLogger(__name__)
@@ -274,10 +274,7 @@ def run_pretraining(cfg: MLGMConfig) -> dict[str, Any]:
         dataloader_num_workers=cfg.workers,
         remove_unused_columns=False,
         disable_tqdm=not cfg.progress,
-        dataloader_pin_memory=torch.cuda.is_available(),
-        use_cpu=not torch.cuda.is_available(),  # CPU-only: DDP over gloo under torchrun
-        ddp_backend="gloo" if not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1 else None,
-        **precision_flags(cfg.precision),
+        **device_args(cfg.precision),
     )
     trainer = MLGMTrainer(
         model=model,

@@ -19,6 +19,7 @@ from transformers.trainer_utils import get_last_checkpoint
 __all__ = [
     "AtomicCheckpointTrainer",
     "EpochSetter",
+    "device_args",
     "MetricsLogger",
     "last_complete_checkpoint",
     "plot_curves",
@@ -238,6 +239,21 @@ def plot_curves(metrics: str | os.PathLike, out: str | os.PathLike, names: Seque
     fig.tight_layout()
     fig.savefig(out, dpi=120)
     plt.close(fig)
+
+
+def device_args(precision: str) -> dict[str, Any]:
+    """The ``TrainingArguments`` every task shares for the device: mixed precision
+    (:func:`precision_flags`), pinned memory only with a GPU, and on a CPU-only machine ``use_cpu``
+    with gloo when launched by torchrun (accelerate would otherwise run the ranks as independent,
+    non-distributed processes)."""
+    cuda = torch.cuda.is_available()
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    return {
+        "dataloader_pin_memory": cuda,
+        "use_cpu": not cuda,
+        "ddp_backend": "gloo" if not cuda and distributed else None,
+        **precision_flags(precision),
+    }
 
 
 def precision_flags(precision: str) -> dict[str, bool]:

@@ -86,3 +86,14 @@ def test_empty_file_and_unknown_format():
         read_events(EV / "empty.jsonl", "oneie")
     with pytest.raises(ValueError, match="unknown format 'conll'"):
         read_events(EV / "gold.oneie.jsonl", "conll")
+
+
+def test_bad_json_line(tmp_path):
+    f = tmp_path / "mixed.jsonl"
+    good = (EV / "gold.oneie.jsonl").read_text().splitlines()[0]
+    f.write_text(good + "\n{not json\n")
+    with pytest.raises(EventFormatError, match=r"mixed.jsonl:2: not JSON .*\[bad-json\]"):
+        read_events(f, "oneie")
+    stats = EventReadStats()
+    assert len(read_events(f, "oneie", skip_invalid=True, stats=stats)) == 1
+    assert stats.records == 2 and dict(stats.skipped_sentences) == {"bad-json": 1}
