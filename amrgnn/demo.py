@@ -86,7 +86,13 @@ def main(argv: list[str] | None = None) -> int:
 
         gold = {s.id: s for s in read_events(val)}
         pred = read_events(ee / "predictions.dev.jsonl")
-        best = max(pred, key=lambda s: (len(s.events) > 0, sum(len(e.arguments) for e in s.events) > 0, -len(s.tokens) if len(s.tokens) < 25 else -99))
+        def interest(s):  # a mid-length sentence whose predicted arguments are right, apart from the trigger
+            g = gold[s.id]
+            gold_args = {(e.start, e.end, a.start, a.end, a.role) for e in g.events for a in e.arguments}
+            pred_args = {(e.start, e.end, a.start, a.end, a.role) for e in s.events for a in e.arguments if (a.start, a.end) != (e.start, e.end)}
+            return (8 <= len(s.tokens) <= 22, len(pred_args & gold_args), len(pred_args), -len(s.tokens))
+
+        best = max(pred, key=interest)
         draw_events(gold[best.id], ee / "example.png", best, title=f"GENEVA val {best.id}")
         times.append(("draw an example", time.perf_counter() - t0))
         print(f"scores: {ee / 'scores.dev.json'}, per type: {ee / 'scores.dev.per_type.csv'}, example: {ee / 'example.png'}")
