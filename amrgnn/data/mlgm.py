@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -319,13 +318,6 @@ class MLGMDataset(Dataset):
         item = mask_example(self.examples[index], self.config, g)
         item["id"] = self.examples[index].id
         return item
-
-    def relation_counts(self) -> Counter:
-        """Relation ids over all edges (for reports)."""
-        c: Counter = Counter()
-        for ex in self.examples:
-            c.update(ex.edge_type.tolist())
-        return c
 
 
 class MLGMCollator:

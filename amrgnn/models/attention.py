@@ -56,7 +56,7 @@ class AMRDisentangledSelfAttention(DisentangledSelfAttention):
         super().__init__(config)
         self.fused = fused
         self.graph_mode = config.graph_attention if fused else "none"
-        self.use_sdpa = getattr(config, "_attn_implementation", "eager") == "sdpa"
+        self.config = config  # read _attn_implementation per call: set_attn_implementation may change it
         if self.graph_mode != "none":
             self.graph_key_proj = GraphProjection(config.graph_hidden_size, self.all_head_size, bias=False)
             self.graph_query_proj = GraphProjection(config.graph_hidden_size, self.all_head_size, bias=False)
@@ -110,7 +110,7 @@ class AMRDisentangledSelfAttention(DisentangledSelfAttention):
 
         batch, heads, length = hidden_states.size(0), self.num_attention_heads, key_layer.size(-2)
         mask = attention_mask.bool()
-        if self.use_sdpa and not output_attentions:
+        if self.config._attn_implementation == "sdpa" and not output_attentions:
             return self._sdpa(q, k, value_layer, rel_att, mask, scale, batch), None
 
         # The stock computation, step for step (bit-identical when no graph term is active).

@@ -220,7 +220,7 @@ class AMRDebertaForMaskedGraphModeling(AMRDebertaPreTrainedModel):
         if labels is not None:
             selected = labels != -100
             logits = self._token_logits(token_states[selected])
-            mlm_loss = nn.functional.cross_entropy(logits.float(), labels[selected]) if logits.numel() else logits.sum() * 0.0
+            mlm_loss = _ce(logits, labels[selected])
         else:
             logits = self._token_logits(token_states)
 
@@ -228,11 +228,7 @@ class AMRDebertaForMaskedGraphModeling(AMRDebertaPreTrainedModel):
         if relation_pairs is not None:
             relation_logits = self.relation_head(*gather_pairs(sequence, relation_pairs))
             if relation_labels is not None:
-                relation_loss = (
-                    nn.functional.cross_entropy(relation_logits.float(), relation_labels)
-                    if relation_labels.numel()
-                    else relation_logits.sum() * 0.0
-                )
+                relation_loss = _ce(relation_logits, relation_labels)
         losses = [x for x in (mlm_loss, relation_loss) if x is not None]
         loss = sum(losses[1:], losses[0]) if losses else None
         result = MaskedGraphModelingOutput(

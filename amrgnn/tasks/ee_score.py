@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import os
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,7 +154,3 @@ def write_per_type_csv(score: EEScore, path: str | os.PathLike) -> None:
             w.writerow([t, tr.gold, tr.pred, tr.match, f"{tr.p:.2f}", f"{tr.r:.2f}", f"{tr.f1:.2f}",
                         ar.gold, ar.pred, ar.match, f"{ar.p:.2f}", f"{ar.r:.2f}", f"{ar.f1:.2f}"])
 
-
-def role_counts(sentences: Iterable[Sentence]) -> Counter:
-    """Roles over all gold arguments (for reports)."""
-    return Counter(a.role for s in sentences for ev in s.events for a in ev.arguments)
