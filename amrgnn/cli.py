@@ -156,31 +156,12 @@ def _add_events(sub: argparse._SubParsersAction) -> None:
         "dev argument-classification F1 (--select-metric) is kept; dev (and test) predictions and scores "
         "are written to OUTPUT_DIR.",
     )
-    t.add_argument("--train", required=True)
-    t.add_argument("--dev", required=True)
-    t.add_argument("--test")
-    t.add_argument("--format", **fmt)
+    _add_ee_data_flags(t)
     t.add_argument("--graphs", default="none", help="none | amrlib | penman:PATH (graphs matched by sentence id)")
-    t.add_argument("--backbone", default="offline", help="'offline', a DeBERTa-v2/v3 checkpoint or an MLGM output dir")
     t.add_argument("--output-dir", required=True, type=Path)
-    t.add_argument("--epochs", type=float, default=16.0)
-    t.add_argument("--max-steps", type=int, default=-1)
-    t.add_argument("--batch-size", type=int, default=16)
-    t.add_argument("--learning-rate", type=float, default=5e-5, help="the pre-trained encoder's")
-    t.add_argument("--head-learning-rate", type=float, default=1e-3,
-                   help="the task heads' and new graph parameters' (as OneIE; 0: same as --learning-rate)")
-    t.add_argument("--max-seq-len", type=int, default=256)
+    _add_ee_training_flags(t)
     t.add_argument("--seed", type=int, default=42)
     t.add_argument("--resume", action="store_true")
-    t.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16", "fp16"])
-    t.add_argument("--candidates", default="given", choices=["given", "predicted"],
-                   help="argument candidates: the given entity mentions, or spans a mention tagger predicts")
-    t.add_argument("--select-metric", default="arg_cls", choices=["trigger_cls", "arg_cls", "arg_cls_plus"])
-    t.add_argument("--merge-time-roles", action="store_true", help="ACE: Time-* roles become Time")
-    t.add_argument("--ace33", action="store_true", help="ACE: keep the 33 standard event types only")
-    t.add_argument("--skip-invalid", action="store_true", help="skip (and count) bad records instead of stopping")
-    t.add_argument("--workers", type=int, default=0)
-    t.add_argument("--no-progress", action="store_true")
 
     pr = sub.add_parser("predict-ee", help="predict events with a train-ee model",
                         description="Writes the input's records with event_mentions replaced by predictions.")
@@ -192,6 +173,119 @@ def _add_events(sub: argparse._SubParsersAction) -> None:
     pr.add_argument("--batch-size", type=int, default=32)
     pr.add_argument("--max-seq-len", type=int, default=256)
     pr.add_argument("--skip-invalid", action="store_true")
+
+
+def _add_ee_data_flags(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("--train", required=required)
+    p.add_argument("--dev", required=required)
+    p.add_argument("--test")
+    p.add_argument("--format", default="oneie", choices=["oneie", "nlpcl", "phee"], help="input layout (default: oneie)")
+
+
+def _add_ee_training_flags(p: argparse.ArgumentParser, epochs: float = 16.0, selection: bool = True) -> None:
+    """The event-extraction recipe (train-ee and the protocols built on it)."""
+    p.add_argument("--backbone", default="offline", help="'offline', a DeBERTa-v2/v3 checkpoint or an MLGM output dir")
+    p.add_argument("--epochs", type=float, default=epochs, help=f"(default: {epochs:g})")
+    p.add_argument("--max-steps", type=int, default=-1, help="stop after this many optimizer steps (overrides --epochs)")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--learning-rate", type=float, default=5e-5, help="the pre-trained encoder's")
+    p.add_argument("--head-learning-rate", type=float, default=1e-3,
+                   help="the task heads' and new graph parameters' (as OneIE; 0: same as --learning-rate)")
+    p.add_argument("--max-seq-len", type=int, default=256)
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16", "fp16"])
+    if selection:
+        p.add_argument("--candidates", default="given", choices=["given", "predicted"],
+                       help="argument candidates: the given entity mentions, or spans a mention tagger predicts")
+        p.add_argument("--select-metric", default="arg_cls", choices=["trigger_cls", "arg_cls", "arg_cls_plus"],
+                       help="dev metric of model selection")
+    p.add_argument("--merge-time-roles", action="store_true", help="ACE: Time-* roles become Time")
+    p.add_argument("--ace33", action="store_true", help="ACE: keep the 33 standard event types only")
+    p.add_argument("--skip-invalid", action="store_true", help="skip (and count) bad records instead of stopping")
+    p.add_argument("--workers", type=int, default=0)
+    p.add_argument("--no-progress", action="store_true")
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.replace(",", " ").split()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected integers separated by commas, got {text!r}") from None
+
+
+def _add_protocols(sub: argparse._SubParsersAction) -> None:
+    graphs_help = ("none | amrlib | penman:PATH; repeat to compare (e.g. --graphs none --graphs penman:parses.txt: "
+                   "text-only and AMR runs side by side)")
+    c = sub.add_parser(
+        "continual",
+        help="class-incremental event extraction: types learnt task by task (finetune, replay, replay-kd, joint)",
+        description="Event types are split into tasks (--streams, or a seeded split into --tasks tasks) learnt in "
+        "sequence; task t trains on its sentences labelled with its own types only; after every task the model is "
+        "scored (micro-F1, trigger and argument classification) on all types seen so far. Every combination of "
+        "--method, --graphs, task order (--orders) and --seeds is one run under OUTPUT_DIR/runs/; runs resume at the "
+        "task they were in; OUTPUT_DIR/report.md and continual.png summarise them.",
+        epilog="The published ACE2005 split (9/6/5/5/8 types): --streams data/streams/ace05-5tasks.json",
+    )
+    _add_ee_data_flags(c)
+    c.add_argument("--output-dir", required=True, type=Path)
+    c.add_argument("--method", action="append", dest="methods", metavar="METHOD",
+                   help="finetune | replay | replay-kd | joint, or a comma list; repeatable (default: replay)")
+    c.add_argument("--graphs", action="append", help=graphs_help + " (default: none)")
+    c.add_argument("--streams", help="JSON list of lists of event-type names, one list per task")
+    c.add_argument("--tasks", type=int, default=5, help="tasks of the default seeded split (default: 5)")
+    c.add_argument("--orders", type=int, default=1, help="task orders: the given one, then seeded permutations (default: 1)")
+    c.add_argument("--seeds", type=_int_list, default=[42], help="training seeds, e.g. 1,2,3 (default: 42)")
+    c.add_argument("--split-seed", type=int, default=0, help="seed of the type split, task orders and negatives")
+    c.add_argument("--memory", type=int, default=20, help="replay exemplars per event type (default: 20)")
+    c.add_argument("--kd-weight", type=float, default=1.0)
+    c.add_argument("--kd-temperature", type=float, default=2.0)
+    c.add_argument("--no-arguments", action="store_true", help="event detection only (no argument head)")
+    c.add_argument("--keep-models", action="store_true", help="keep every task's model (default: the latest only)")
+    _add_ee_training_flags(c, epochs=5.0, selection=False)
+
+    lr = sub.add_parser(
+        "low-resource",
+        help="learning curve over training size (DEGREE document protocol), several seeds, with/without AMR",
+        description="Trains on nested random subsets of the training documents (or sentences where the corpus "
+        "has none) and scores the same dev/test sets. Sizes default to DEGREE's 1%%..75%% (5..400 of ACE's 529 "
+        "documents), plus the full set. Finished runs are read back; OUTPUT_DIR/report.md and low_resource.png "
+        "summarise them.",
+    )
+    _add_ee_data_flags(lr)
+    lr.add_argument("--output-dir", required=True, type=Path)
+    lr.add_argument("--graphs", action="append", help=graphs_help + " (default: none)")
+    lr.add_argument("--unit", default="auto", choices=["auto", "documents", "sentences"],
+                    help="what is sampled (auto: documents when every sentence has a doc_id)")
+    lr.add_argument("--sizes", nargs="+", help="counts (25), percentages (5%%) or fractions (0.05)")
+    lr.add_argument("--seeds", type=_int_list, default=[1, 2, 3], help="sampling and training seeds (default: 1,2,3)")
+    lr.add_argument("--no-full", action="store_true", help="leave out the full training set")
+    lr.add_argument("--keep-models", action="store_true")
+    _add_ee_training_flags(lr)
+
+    x = sub.add_parser(
+        "cross-domain",
+        help="train on some domains, test on each other domain (ACE genres or separate corpora)",
+        description="Genre mode (--train/--dev/--test of one corpus): domains are the ACE2005 genres read from "
+        "document ids (or --domain-map); each --train-domains set (default: each genre alone) is a source. Corpus "
+        "mode (--domain NAME=FORMAT:TRAIN,DEV,TEST, repeated): each corpus in turn is the source. Every domain's "
+        "test set is scored; report.md gives in-domain, out-of-domain F1 and the gap.",
+        epilog="Public data: --domain general=oneie:GENEVA_TRAIN,GENEVA_VAL,GENEVA_VAL "
+        "--domain bio=phee:PHEE_TRAIN,PHEE_DEV,PHEE_TEST",
+    )
+    _add_ee_data_flags(x, required=False)
+    x.add_argument("--output-dir", required=True, type=Path)
+    x.add_argument("--domain", action="append", dest="domains", default=[], help="NAME=FORMAT:TRAIN,DEV,TEST (corpus mode)")
+    x.add_argument("--train-domains", action="append", default=[], help="genres trained on together, e.g. bn,nw; repeatable")
+    x.add_argument("--domain-map", help="JSON: document id (or id prefix) -> domain, instead of ACE genres")
+    x.add_argument("--graphs", action="append", help=graphs_help + " (default: none)")
+    x.add_argument("--seeds", type=_int_list, default=[42])
+    x.add_argument("--keep-models", action="store_true")
+    _add_ee_training_flags(x)
+
+    r = sub.add_parser("report", help="gather protocol results (results.json) into one markdown table",
+                       description="Reads every results.json below the directories; prints markdown (mean ± 95%% "
+                       "Student-t interval over seeds and task orders) and, with --output-dir, writes report.md and plots.")
+    r.add_argument("dirs", nargs="+", type=Path)
+    r.add_argument("--output-dir", type=Path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_convert(sub)
     _add_pretrain(sub)
     _add_events(sub)
+    _add_protocols(sub)
     return parser
 
 
@@ -375,15 +470,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def train_ee_config(args: argparse.Namespace):
-    """The :class:`~amrgnn.tasks.ee.EEConfig` of ``amrgnn train-ee`` flags."""
+    """The :class:`~amrgnn.tasks.ee.EEConfig` of ``amrgnn train-ee`` flags (and the protocols' recipe)."""
     from .tasks.ee import EEConfig
 
     return EEConfig(
         train=args.train, dev=args.dev, test=args.test, output_dir=str(args.output_dir), format=args.format,
-        graphs=args.graphs, backbone=args.backbone, epochs=args.epochs, max_steps=args.max_steps,
-        batch_size=args.batch_size, learning_rate=args.learning_rate, max_seq_len=args.max_seq_len, seed=args.seed,
-        head_learning_rate=args.head_learning_rate or None,
-        resume=args.resume, precision=args.precision, candidates=args.candidates, select_metric=args.select_metric,
+        graphs=getattr(args, "graphs", None) or "none", backbone=args.backbone, epochs=args.epochs, max_steps=args.max_steps,
+        batch_size=args.batch_size, learning_rate=args.learning_rate, max_seq_len=args.max_seq_len,
+        seed=getattr(args, "seed", 42), head_learning_rate=args.head_learning_rate or None,
+        resume=getattr(args, "resume", False), precision=args.precision, candidates=args.candidates, select_metric=args.select_metric,
         merge_time_roles=args.merge_time_roles, ace33=args.ace33, skip_invalid=args.skip_invalid,
         workers=args.workers, progress=not args.no_progress,
     )
@@ -410,6 +505,67 @@ def _cmd_predict_ee(args: argparse.Namespace) -> int:
     return 0
 
 
+def _methods(values: list[str] | None) -> list[str]:
+    return [m.strip() for v in (values or ["replay"]) for m in v.split(",") if m.strip()]
+
+
+def _cmd_continual(args: argparse.Namespace) -> int:
+    from .tasks.continual import ContinualConfig, run_continual
+
+    cfg = ContinualConfig(
+        train=args.train, dev=args.dev, test=args.test, output_dir=str(args.output_dir), format=args.format,
+        streams=args.streams, tasks=args.tasks, orders=args.orders, seeds=args.seeds, methods=_methods(args.methods),
+        graphs=args.graphs or ["none"], memory=args.memory, kd_weight=args.kd_weight, kd_temperature=args.kd_temperature,
+        arguments=not args.no_arguments, split_seed=args.split_seed, backbone=args.backbone, epochs=args.epochs,
+        max_steps=args.max_steps, batch_size=args.batch_size, learning_rate=args.learning_rate,
+        head_learning_rate=args.head_learning_rate or None, max_seq_len=args.max_seq_len, precision=args.precision,
+        workers=args.workers, skip_invalid=args.skip_invalid, merge_time_roles=args.merge_time_roles, ace33=args.ace33,
+        keep_models=args.keep_models, progress=not args.no_progress,
+    )
+    run_continual(cfg)
+    print((args.output_dir / "report.md").read_text(encoding="utf-8"))
+    print(f"wrote {args.output_dir} (runs/, report.md, continual.png)")
+    return 0
+
+
+def _cmd_low_resource(args: argparse.Namespace) -> int:
+    from .tasks.lowres import LowResourceConfig, run_low_resource
+
+    cfg = LowResourceConfig(
+        base=train_ee_config(args), output_dir=str(args.output_dir), unit=args.unit, sizes=args.sizes, seeds=args.seeds,
+        graphs=args.graphs or ["none"], full=not args.no_full, keep_models=args.keep_models,
+    )
+    run_low_resource(cfg)
+    print((args.output_dir / "report.md").read_text(encoding="utf-8"))
+    print(f"wrote {args.output_dir} (runs/, report.md, low_resource.png)")
+    return 0
+
+
+def _cmd_cross_domain(args: argparse.Namespace) -> int:
+    from .tasks.crossdomain import CrossDomainConfig, run_cross_domain
+
+    if not args.domains and not (args.train and args.dev and args.test):
+        raise ValueError("give --domain NAME=FORMAT:TRAIN,DEV,TEST (twice or more), or --train/--dev/--test of one corpus")
+    if args.domains and len(args.domains) < 2:
+        raise ValueError("corpus mode needs at least two --domain entries")
+    cfg = CrossDomainConfig(
+        base=train_ee_config(args), output_dir=str(args.output_dir), domains=args.domains, train_domains=args.train_domains,
+        domain_map=args.domain_map, seeds=args.seeds, graphs=args.graphs or ["none"], keep_models=args.keep_models,
+    )
+    run_cross_domain(cfg)
+    print((args.output_dir / "report.md").read_text(encoding="utf-8"))
+    print(f"wrote {args.output_dir} (runs/, report.md)")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .tasks.protocol_report import collect_results, report_markdown, write_report
+
+    text = write_report(args.dirs, args.output_dir) if args.output_dir else report_markdown(collect_results(args.dirs))
+    print(text)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .graph.io import AMRFormatError
 
@@ -423,6 +579,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "evaluate": _cmd_evaluate,
         "train-ee": _cmd_train_ee,
         "predict-ee": _cmd_predict_ee,
+        "continual": _cmd_continual,
+        "low-resource": _cmd_low_resource,
+        "cross-domain": _cmd_cross_domain,
+        "report": _cmd_report,
     }
     try:
         return handlers[args.command](args)

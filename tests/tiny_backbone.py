@@ -11,8 +11,9 @@ from transformers import BertTokenizerFast, DebertaV2Config, DebertaV2Model
 from amrgnn.graph import read_amr
 
 
-def make_tiny_backbone(out: Path, corpora: list[Path], *, relative: bool = True, seed: int = 0) -> Path:
-    words = sorted({t.lower() for p in corpora for a in read_amr(p, progress=False) for t in a.tokens})
+def make_tiny_backbone(out: Path, corpora: list[Path], *, relative: bool = True, seed: int = 0,
+                       extra_words: list[str] = ()) -> Path:
+    words = sorted({t.lower() for p in corpora for a in read_amr(p, progress=False) for t in a.tokens} | set(extra_words))
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     vocab = {t: i for i, t in enumerate(specials + [w for w in words if w not in specials])}
     tok = BertTokenizerFast(vocab=vocab, do_lower_case=True)

@@ -220,7 +220,7 @@ class AMRDebertaForMaskedGraphModeling(AMRDebertaPreTrainedModel):
         if labels is not None:
             selected = labels != -100
             logits = self._token_logits(token_states[selected])
-            mlm_loss = _ce(logits, labels[selected])
+            mlm_loss = mean_cross_entropy(logits, labels[selected])
         else:
             logits = self._token_logits(token_states)
 
@@ -228,7 +228,7 @@ class AMRDebertaForMaskedGraphModeling(AMRDebertaPreTrainedModel):
         if relation_pairs is not None:
             relation_logits = self.relation_head(*gather_pairs(sequence, relation_pairs))
             if relation_labels is not None:
-                relation_loss = _ce(relation_logits, relation_labels)
+                relation_loss = mean_cross_entropy(relation_logits, relation_labels)
         losses = [x for x in (mlm_loss, relation_loss) if x is not None]
         loss = sum(losses[1:], losses[0]) if losses else None
         result = MaskedGraphModelingOutput(
@@ -354,17 +354,17 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
         losses = []
         trigger_logits = self.trigger_classifier(words)
         if trigger_labels is not None:
-            losses.append(_ce(trigger_logits, trigger_labels))
+            losses.append(mean_cross_entropy(trigger_logits, trigger_labels))
         entity_logits = None
         if self.entity_classifier is not None:
             entity_logits = self.entity_classifier(words)
             if entity_labels is not None:
-                losses.append(_ce(entity_logits, entity_labels))
+                losses.append(mean_cross_entropy(entity_logits, entity_labels))
         argument_logits = None
         if argument_pairs is not None:
             argument_logits = self.argument_logits(words, argument_pairs)
             if argument_labels is not None:
-                losses.append(_ce(argument_logits, argument_labels))
+                losses.append(mean_cross_entropy(argument_logits, argument_labels))
         loss = sum(losses[1:], losses[0]) if losses else None
         result = EventExtractionOutput(
             loss=loss,
@@ -377,7 +377,7 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
         return result if return_dict else result.to_tuple()
 
 
-def _ce(logits: Tensor, labels: Tensor) -> Tensor:
+def mean_cross_entropy(logits: Tensor, labels: Tensor) -> Tensor:
     """Mean cross-entropy over the last dimension, ``-100`` ignored; ``0`` when nothing counts (no
     host sync, no NaN)."""
     flat, target = logits.reshape(-1, logits.size(-1)), labels.reshape(-1)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
+from torch import Tensor
 from torch.utils.data import DataLoader
 from transformers import AutoTokenizer, TrainingArguments, set_seed
 
@@ -41,7 +43,17 @@ from .training import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EEConfig", "EETrainer", "predict_file", "predict_sentences", "run_event_extraction", "write_predictions"]
+__all__ = [
+    "EEConfig",
+    "EETrainer",
+    "fit_event_model",
+    "label_masks",
+    "predict_file",
+    "predict_sentences",
+    "read_split",
+    "run_event_extraction",
+    "write_predictions",
+]
 
 
 @dataclass
@@ -79,7 +91,8 @@ class EEConfig:
     graph_overrides: dict[str, Any] = field(default_factory=dict)
 
 
-def _read(path: str, cfg: EEConfig, what: str) -> tuple[list[Sentence], EventReadStats]:
+def read_split(path: str, cfg: EEConfig, what: str) -> tuple[list[Sentence], EventReadStats]:
+    """Read one split as ``cfg`` says (format, skipping, Time-role merging, ACE33 filtering)."""
     stats = EventReadStats()
     sents = read_events(path, cfg.format, skip_invalid=cfg.skip_invalid, stats=stats)
     if cfg.merge_time_roles:
@@ -104,13 +117,19 @@ def predict_sentences(
     batch_size: int = 32,
     candidates: str = "given",
     device: torch.device | None = None,
+    allowed_types: Collection[str] | None = None,
+    allowed_roles: Collection[str] | None = None,
 ) -> list[Sentence]:
     """Predicted events for ``sentences`` (triggers decoded from the BIO tags; each predicted
-    trigger paired with every candidate; the argmax role, ``<none>`` dropped)."""
+    trigger paired with every candidate; the argmax role, ``<none>`` dropped).
+
+    ``allowed_types`` / ``allowed_roles`` restrict the decoding to those labels (the others' logits
+    are masked, as class-incremental learning does for types not seen yet)."""
     config = model.config
     trig_labels = config.ee_trigger_labels
     roles = config.ee_role_labels
     device = device or next(model.parameters()).device
+    trig_bias, role_bias = label_masks(config, allowed_types, allowed_roles, device)
     was_training = model.training
     model.eval()
     out: list[Sentence | None] = [None] * len(sentences)
@@ -124,7 +143,7 @@ def predict_sentences(
                 attention_mask=batch["attention_mask"].to(device),
                 graph=graph.to(device) if graph is not None else None,
             )
-            tags = model.trigger_classifier(words).argmax(-1).cpu()
+            tags = (model.trigger_classifier(words).float() + trig_bias).argmax(-1).cpu()
             ent_tags = model.entity_classifier(words).argmax(-1).cpu() if model.entity_classifier is not None else None
             pairs, owners = [], []
             per_sent: list[tuple[int, list[EventMention], list[tuple[int, int, str | None]]]] = []
@@ -146,7 +165,7 @@ def predict_sentences(
                 per_sent.append((idx, events, cands))
             if pairs:
                 logits = model.argument_logits(words, torch.tensor(pairs, dtype=torch.long, device=device))
-                best = logits.argmax(-1).tolist()
+                best = (logits.float() + role_bias).argmax(-1).tolist()
                 for (j, k, c), r in zip(owners, best, strict=True):
                     if r == 0:
                         continue
@@ -159,6 +178,30 @@ def predict_sentences(
                 out[idx] = Sentence(s.id, s.tokens, s.entities, events, s.doc_id, s.path, s.line, s.raw)
     model.train(was_training)
     return [s for s in out if s is not None]
+
+
+def label_masks(
+    config: AMRDebertaConfig,
+    allowed_types: Collection[str] | None,
+    allowed_roles: Collection[str] | None,
+    device: torch.device | str | None = None,
+) -> tuple[Tensor, Tensor]:
+    """Additive logit masks ``([T], [R])`` over ``config.ee_trigger_labels`` and
+    ``config.ee_role_labels``: ``0`` for ``O`` / ``<none>`` and the allowed labels, ``-inf`` for
+    the rest (``None``: everything allowed)."""
+    trig = torch.zeros(len(config.ee_trigger_labels), device=device)
+    if allowed_types is not None:
+        allowed = set(allowed_types)
+        for i, lab in enumerate(config.ee_trigger_labels):
+            if i and lab[2:] not in allowed:
+                trig[i] = float("-inf")
+    role = torch.zeros(len(config.ee_role_labels), device=device)
+    if allowed_roles is not None:
+        allowed = set(allowed_roles)
+        for i, lab in enumerate(config.ee_role_labels):
+            if i and lab not in allowed:
+                role[i] = float("-inf")
+    return trig, role
 
 
 def write_predictions(sentences: list[Sentence], path: str | os.PathLike) -> None:
@@ -210,7 +253,8 @@ class EETrainer(AtomicCheckpointTrainer):
         return metrics
 
 
-def _backbone(name: str, out: Path) -> Path:
+def resolve_ee_backbone(name: str, out: Path) -> Path:
+    """``offline`` converts the bundled MiniLM into ``out/backbone`` once; else the path itself."""
     if name == "offline":
         path = out / "backbone"
         if not (path / "config.json").is_file():
@@ -221,6 +265,29 @@ def _backbone(name: str, out: Path) -> Path:
 
 def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
     """Train, select on dev, predict dev (and test); returns the scores."""
+    set_seed(cfg.seed)
+    train, train_stats = read_split(cfg.train, cfg, "train")
+    dev, dev_stats = read_split(cfg.dev, cfg, "dev")
+    evals = {"test": read_split(cfg.test, cfg, "test")[0]} if cfg.test else {}
+    return fit_event_model(cfg, train, dev, evals, read_stats={"train": train_stats.as_dict(), "dev": dev_stats.as_dict()})
+
+
+def fit_event_model(
+    cfg: EEConfig,
+    train: Sequence[Sentence],
+    dev: Sequence[Sentence],
+    evals: Mapping[str, Sequence[Sentence]] | None = None,
+    *,
+    read_stats: dict[str, Any] | None = None,
+    labels: EELabels | None = None,
+) -> dict[str, Any]:
+    """Train on ``train`` (model selection on ``dev``), then predict and score ``dev`` and each of
+    ``evals`` (``predictions.NAME.jsonl``, ``scores.NAME.json``, ``scores.NAME.per_type.csv``).
+    ``cfg.train`` / ``cfg.dev`` / ``cfg.test`` are only recorded; the sentences are the data.
+
+    Returns:
+        ``{"best_checkpoint": ..., "dev": scores, NAME: scores, ...}``.
+    """
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     resume_from = last_complete_checkpoint(out) if cfg.resume else None
@@ -228,21 +295,20 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
         raise ValueError(f"{out} already holds checkpoints: pass --resume to continue, or choose another --output-dir")
     if cfg.candidates not in ("given", "predicted"):
         raise ValueError(f"candidates must be 'given' or 'predicted', got {cfg.candidates!r}")
+    if not train:
+        raise ValueError("no training sentences")
     set_seed(cfg.seed)
-    train, train_stats = _read(cfg.train, cfg, "train")
-    dev, dev_stats = _read(cfg.dev, cfg, "dev")
-    test = _read(cfg.test, cfg, "test")[0] if cfg.test else None
-    labels = EELabels.from_sentences(train)
-    backbone = _backbone(cfg.backbone, out)
+    train, dev = list(train), list(dev)
+    splits: dict[str, list[Sentence]] = {"train": train, "dev": dev, **{k: list(v) for k, v in (evals or {}).items()}}
+    labels = labels or EELabels.from_sentences(train)
+    backbone = resolve_ee_backbone(cfg.backbone, out)
     tokenizer = AutoTokenizer.from_pretrained(str(backbone))
     source = GraphSource.parse(cfg.graphs)
     predicted = cfg.candidates == "predicted" or not any(s.entities for s in train)
     graph_stats = {}
     graph_lists = {}
     vocab = None
-    for name, sents in (("train", train), ("dev", dev), ("test", test)):
-        if sents is None:
-            continue
+    for name, sents in splits.items():
         graph_lists[name], graph_stats[name], vocab = attach_graphs(source, sents, tokenizer, vocab=vocab, backbone=backbone)
     num_relations = len(vocab.relations) if vocab is not None else 160
     if vocab is not None:
@@ -259,9 +325,7 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
     model = AMRDebertaForEventExtraction.from_pretrained(str(backbone), config=config)
     enc = {}
     enc_stats = {}
-    for name, sents in (("train", train), ("dev", dev), ("test", test)):
-        if sents is None:
-            continue
+    for name, sents in splits.items():
         examples, st = encode_sentences(
             sents, tokenizer, labels, max_seq_len=cfg.max_seq_len, graphs=graph_lists.get(name),
             candidates_from_arguments=(name == "train" and predicted),
@@ -269,7 +333,8 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
         enc[name], enc_stats[name] = EEDataset(examples), asdict(st)
     summary = {
         "labels": {"event_types": len(labels.event_types), "roles": len(labels.roles) - 1},
-        "read": {"train": train_stats.as_dict(), "dev": dev_stats.as_dict()},
+        "sentences": {k: len(v) for k, v in splits.items()},
+        "read": read_stats or {},
         "encode": enc_stats,
         "graphs": graph_stats,
         "candidates": "predicted" if predicted else "given",
@@ -322,8 +387,8 @@ def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
     trainer.train(resume_from_checkpoint=resume_from)
     trainer.save_model(str(out))
     results: dict[str, Any] = {"best_checkpoint": trainer.state.best_model_checkpoint}
-    for name, sents in (("dev", dev), ("test", test)):
-        if sents is None:
+    for name, sents in splits.items():
+        if name == "train":
             continue
         preds = predict_sentences(trainer.model, sents, enc[name], collator, batch_size=cfg.eval_batch_size,
                                   candidates="predicted" if predicted else "given", device=args.device)
