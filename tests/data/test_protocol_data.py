@@ -18,7 +18,12 @@ from amrgnn.data.streams import (
     split_types,
     task_orders,
 )
-from amrgnn.data.subsample import DEGREE_ACE_DOCUMENTS, resolve_sizes, sample_training, training_units
+from amrgnn.data.subsample import (
+    DEGREE_ACE_DOCUMENTS,
+    resolve_sizes,
+    sample_training,
+    training_units,
+)
 
 from ..conftest import ROOT, SHARED_DATA
 
