@@ -201,3 +201,22 @@ def test_cli_continual_and_report(backbone, corpus, tmp_path, capsys):
     bad.write_text(json.dumps([["Conflict:Attack"], ["Nope:Type"]]))
     assert main([*args[:8], str(bad), *args[9:], "--output-dir", str(tmp_path / "bad")]) == 2
     assert "Nope:Type" in capsys.readouterr().err
+
+
+def test_graph_path_is_orthogonal(tmp_path):
+    """--graphs none --graphs penman:... gives text and AMR runs of the same protocol side by side."""
+    from ..conftest import FIXTURES
+
+    data = FIXTURES / "events" / "sample.events.jsonl"
+    backbone = make_tiny_backbone(tmp_path / "bb", [SAMPLE])
+    cfg = ContinualConfig(train=str(data), dev=str(data), output_dir=str(tmp_path / "g"), tasks=2, methods=["replay"],
+                          graphs=["none", f"penman:{SAMPLE}"], backbone=str(backbone), max_steps=2, batch_size=2,
+                          progress=False)
+    results = run_continual(cfg)
+    assert [r["graphs"] for r in results] == ["text", "amr"]
+    model = AMRDebertaForEventExtraction.from_pretrained(tmp_path / "g" / "runs" / "replay-amr" / "order0-seed42" / "task1" / "model")
+    assert model.config.graph_attention == "multiscale"
+    meta = json.loads((tmp_path / "g" / "runs" / "replay-amr" / "order0-seed42" / "run.json").read_text())
+    assert meta["config"]["graph_stats"]["train"]["with_graph"] == 3
+    report = (tmp_path / "g" / "report.md").read_text()
+    assert "| replay | text | 1 |" in report and "| replay | amr | 1 |" in report
