@@ -44,14 +44,14 @@ from .ee import (
     resolve_ee_backbone,
     write_predictions,
 )
-from .ee_graphs import GraphSource, attach_graphs
+from .ee_graphs import GraphSource, attach_graphs, graph_label
 from .ee_score import score_events
 from .runinfo import read_json, run_metadata, write_json
 from .training import MetricsLogger, device_args
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["METHODS", "ContinualConfig", "forgetting", "graph_label", "run_continual", "summarize_run"]
+__all__ = ["METHODS", "ContinualConfig", "forgetting", "run_continual", "summarize_run"]
 
 METHODS = ("finetune", "replay", "replay-kd", "joint")
 SCORED = ("trigger_cls", "arg_cls")
@@ -93,14 +93,6 @@ class ContinualConfig:
     ace33: bool = False
     keep_models: bool = False
     progress: bool = True
-
-
-def graph_label(spec: str, specs: Sequence[str]) -> str:
-    """``text`` for no graphs, ``amr`` for the one graph source (``amr1``, ``amr2``... for several)."""
-    if GraphSource.parse(spec).kind == "none":
-        return "text"
-    amr = [s for s in specs if GraphSource.parse(s).kind != "none"]
-    return "amr" if len(amr) == 1 else f"amr{amr.index(spec) + 1}"
 
 
 def forgetting(matrix: Sequence[Sequence[float | None]]) -> float | None:

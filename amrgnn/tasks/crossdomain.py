@@ -23,8 +23,8 @@ from typing import Any
 
 from ..data.domains import ace_genre, split_by_domain
 from ..data.events import Sentence
-from .continual import graph_label
 from .ee import EEConfig, read_split
+from .ee_graphs import graph_label
 from .ee_runs import fit_run, shared_backbone
 from .runinfo import read_json
 

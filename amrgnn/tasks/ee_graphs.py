@@ -122,3 +122,11 @@ def attach_graphs(
         "subword_relations": relations,
     }
     return graphs, stats, vocab
+
+
+def graph_label(spec: str, specs: Sequence[str]) -> str:
+    """``text`` for no graphs, ``amr`` for the one graph source (``amr1``, ``amr2``... for several)."""
+    if GraphSource.parse(spec).kind == "none":
+        return "text"
+    amr = [s for s in specs if GraphSource.parse(s).kind != "none"]
+    return "amr" if len(amr) == 1 else f"amr{amr.index(spec) + 1}"

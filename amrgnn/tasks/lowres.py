@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..data.subsample import resolve_sizes, sample_training, training_units
-from .continual import graph_label
 from .ee import EEConfig, read_split
+from .ee_graphs import graph_label
 from .ee_runs import fit_run, shared_backbone
 from .runinfo import write_json
 
