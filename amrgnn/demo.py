@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         ])
         t0 = time.perf_counter()
         from .data.events import read_events
-        from .tasks.ee_draw import draw_events
+        from .viz.events import draw_events
 
         gold = {s.id: s for s in read_events(val)}
         pred = read_events(ee / "predictions.dev.jsonl")

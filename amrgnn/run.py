@@ -17,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .errors import InputError
+
 __all__ = ["build_parser", "main"]
 
 #: reference flags that amrgnn accepts and does not need (why, for the message)
@@ -116,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         metrics = run_pretraining(cfg)
-    except (OSError, ValueError, LookupError) as e:
+    except InputError as e:
         print(f"amrgnn.run: error: {e}", file=sys.stderr)
         return 2
     if metrics:
@@ -162,7 +164,7 @@ def _amree(args: argparse.Namespace) -> int:
     )
     try:
         results = run_event_extraction(cfg)
-    except (OSError, ValueError, LookupError, ImportError) as e:
+    except InputError as e:
         print(f"amrgnn.run: error: {e}", file=sys.stderr)
         return 2
     for split in ("dev", "test"):

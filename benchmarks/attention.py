@@ -51,7 +51,8 @@ if str(ROOT) not in sys.path:
 
 from transformers import DebertaV2Config, DebertaV2Model  # noqa: E402
 
-from amrgnn.models import AMRDebertaConfig, AMRDebertaModel, batch_token_graphs, token_graph_data  # noqa: E402
+from amrgnn.data import batch_token_graphs, token_graph_data  # noqa: E402
+from amrgnn.models import AMRDebertaConfig, AMRDebertaModel  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("_amrgnn_bench_timing", BENCH / "_timing.py")
 _timing = importlib.util.module_from_spec(_spec)

@@ -25,7 +25,8 @@ ROOT = BENCH.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from amrgnn.tasks.continual import ContinualConfig, run_continual  # noqa: E402
+from amrgnn.tasks.ee import EEConfig  # noqa: E402
+from amrgnn.tasks.protocols.continual import ContinualConfig, run_continual  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "geneva"
 
@@ -42,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rows = []
     for method in args.methods.split(","):
-        cfg = ContinualConfig(train=args.train, dev=args.dev, output_dir=str(args.out), methods=[method],
-                              graphs=[args.graphs], epochs=args.epochs, progress=False)
+        recipe = EEConfig(train=args.train, dev=args.dev, output_dir=str(args.out), epochs=args.epochs, progress=False)
+        cfg = ContinualConfig(base=recipe, output_dir=str(args.out), methods=[method], graphs=[args.graphs])
         t0 = time.perf_counter()
         (result,) = run_continual(cfg)
         wall = time.perf_counter() - t0

@@ -39,6 +39,7 @@ from transformers import AutoTokenizer  # noqa: E402
 
 from amrgnn.data.ee import EECollator, EEDataset, EELabels, encode_sentences  # noqa: E402
 from amrgnn.data.events import Argument, EntityMention, EventMention, Sentence  # noqa: E402
+from amrgnn.data.graphs import attach_graphs, parse_graph_source  # noqa: E402
 from amrgnn.graph import read_amr  # noqa: E402
 from amrgnn.graph.align import align  # noqa: E402
 from amrgnn.models import (  # noqa: E402
@@ -48,7 +49,6 @@ from amrgnn.models import (  # noqa: E402
     offline_backbone_dir,
 )
 from amrgnn.tasks.ee import predict_sentences  # noqa: E402
-from amrgnn.tasks.ee_graphs import GraphSource, attach_graphs  # noqa: E402
 
 TARGET = 1.3
 DEFAULT_AMR = ROOT.parent / "shared" / "data" / "little-prince-amr" / "amr-bank-struct-v1.6-training.txt"
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     tok = AutoTokenizer.from_pretrained(backbone)
     sents = amr_events(args.amr, args.sentences)
     labels = EELabels.from_sentences(sents)
-    graphs, coverage, vocab = attach_graphs(GraphSource("penman", str(args.amr)), sents, tok)
+    graphs, coverage, vocab = attach_graphs(parse_graph_source(f"penman:{args.amr}"), sents, tok)
     results = {}
     for name, use_graph in (("text", False), ("graph", True)):
         examples, _ = encode_sentences(sents, tok, labels, graphs=graphs if use_graph else None)

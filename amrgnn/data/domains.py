@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from ..errors import UsageError
 from .events import Sentence
 
 __all__ = ["ACE_GENRES", "ace_genre", "split_by_domain"]
@@ -37,7 +38,7 @@ def ace_genre(doc_id: str) -> str:
     for genre, rule in _RULES:
         if rule.match(doc_id):
             return genre
-    raise ValueError(f"document id {doc_id!r} matches no ACE2005 genre ({', '.join(ACE_GENRES)}); pass --domain-map")
+    raise UsageError(f"document id {doc_id!r} matches no ACE2005 genre ({', '.join(ACE_GENRES)}); pass --domain-map")
 
 
 def split_by_domain(sentences: Sequence[Sentence], domain_of: Callable[[str], str] = ace_genre) -> dict[str, list[Sentence]]:
@@ -51,6 +52,6 @@ def split_by_domain(sentences: Sequence[Sentence], domain_of: Callable[[str], st
         try:
             d = domain_of(s.doc_id)
         except (ValueError, KeyError) as e:
-            raise ValueError(f"{s.path}:{s.line}: sentence {s.id!r}: {e}") from None
+            raise UsageError(f"{s.path}:{s.line}: sentence {s.id!r}: {e}") from None
         out.setdefault(d, []).append(s)
     return out

@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 from torch.utils.data import Dataset
 
-from ..models.graph_inputs import batch_token_graphs, token_graph_data
+from .batching import batch_token_graphs, token_graph_data
 from .events import Sentence
 
 __all__ = [

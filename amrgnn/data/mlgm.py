@@ -36,7 +36,7 @@ from ..graph.columns import EncodeOptions, encode_amrs
 from ..graph.hetero import SUBWORD, TOKEN
 from ..graph.io import AMR, ReadStats, expand_paths, read_amr
 from ..graph.vocab import AMRVocab
-from ..models.graph_inputs import batch_token_graphs, token_graph_data
+from .batching import batch_token_graphs, token_graph_data
 
 __all__ = [
     "MLGMCollator",
@@ -324,7 +324,7 @@ class MLGMCollator:
     """Pads masked examples into a batch for :class:`~amrgnn.models.AMRDebertaForMaskedGraphModeling`.
 
     Returns ``input_ids``, ``attention_mask``, ``labels`` ``[B, L]``, ``graph`` (the batched token
-    graph with its exact-k-hop pairs, :func:`~amrgnn.models.batch_token_graphs`),
+    graph with its exact-k-hop pairs, :func:`~amrgnn.data.batch_token_graphs`),
     ``relation_pairs`` ``[P, 3]`` (batch, i, j) and ``relation_labels`` ``[P]``.
     """
 

@@ -16,12 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InputError, UsageError
 from .events import Sentence
 
 __all__ = ["StreamStats", "StreamsFormatError", "assign_tasks", "read_streams", "restrict_events", "split_types", "task_orders"]
 
 
-class StreamsFormatError(ValueError):
+class StreamsFormatError(InputError, ValueError):
     """A ``--streams`` file that is not a JSON list of disjoint, non-empty lists of type names."""
 
 
@@ -52,7 +53,7 @@ def split_types(types: Iterable[str], n_tasks: int = 5, seed: int = 0) -> list[l
     larger tasks first); each task's types sorted."""
     types = sorted(set(types))
     if not 1 <= n_tasks <= len(types):
-        raise ValueError(f"cannot split {len(types)} event types into {n_tasks} tasks")
+        raise UsageError(f"cannot split {len(types)} event types into {n_tasks} tasks")
     random.Random(seed).shuffle(types)
     base, extra = divmod(len(types), n_tasks)
     out, start = [], 0
@@ -68,9 +69,9 @@ def task_orders(n_tasks: int, n_orders: int, seed: int = 0) -> list[list[int]]:
     import math
 
     if n_orders < 1:
-        raise ValueError("n_orders must be at least 1")
+        raise UsageError("n_orders must be at least 1")
     if n_orders > math.factorial(n_tasks):
-        raise ValueError(f"{n_tasks} tasks have only {math.factorial(n_tasks)} orders, {n_orders} asked")
+        raise UsageError(f"{n_tasks} tasks have only {math.factorial(n_tasks)} orders, {n_orders} asked")
     rng = random.Random(seed)
     orders = [list(range(n_tasks))]
     while len(orders) < n_orders:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from ..errors import UsageError
 from .events import Sentence
 
-__all__ = ["DEGREE_ACE_DOCUMENTS", "DEGREE_FRACTIONS", "resolve_sizes", "sample_training", "training_units"]
+__all__ = ["DEGREE_ACE_DOCUMENTS", "DEGREE_FRACTIONS", "UNITS", "resolve_sizes", "sample_training", "training_units"]
+
+#: what a subset is made of (``auto``: documents when every sentence has a ``doc_id``)
+UNITS = ("auto", "documents", "sentences")
 
 DEGREE_FRACTIONS = (0.01, 0.02, 0.03, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75)
 #: DEGREE's document counts for the 529-document ACE2005 training split, by fraction.
@@ -24,8 +28,8 @@ def training_units(sentences: Sequence[Sentence], unit: str = "auto") -> tuple[s
     """The sampling units: ``documents`` (sentence indices grouped by ``doc_id``, in first-seen
     order) or ``sentences`` (one each). ``auto`` takes documents when every sentence has a
     ``doc_id`` and there are at least two documents."""
-    if unit not in ("auto", "documents", "sentences"):
-        raise ValueError(f"unit must be auto, documents or sentences, got {unit!r}")
+    if unit not in UNITS:
+        raise UsageError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
     if unit == "auto":
         ids = {s.doc_id for s in sentences}
         unit = "documents" if all(s.doc_id for s in sentences) and len(ids) > 1 else "sentences"
@@ -34,7 +38,7 @@ def training_units(sentences: Sequence[Sentence], unit: str = "auto") -> tuple[s
     groups: dict[str, list[int]] = {}
     for i, s in enumerate(sentences):
         if not s.doc_id:
-            raise ValueError(f"{s.path}:{s.line}: sentence {s.id!r} has no doc_id; sample --unit sentences")
+            raise UsageError(f"{s.path}:{s.line}: sentence {s.id!r} has no doc_id; sample --unit sentences")
         groups.setdefault(s.doc_id, []).append(i)
     return unit, list(groups.values())
 
@@ -58,9 +62,9 @@ def resolve_sizes(spec: Sequence[str] | None, n_units: int) -> list[int]:
             else:
                 size = int(item)
         except ValueError:
-            raise ValueError(f"size {item!r}: expected a count (25), a percentage (5%) or a fraction (0.05)") from None
+            raise UsageError(f"size {item!r}: expected a count (25), a percentage (5%) or a fraction (0.05)") from None
         if size > n_units:
-            raise ValueError(f"size {item!r} asks for {size} units, the training data has {n_units}")
+            raise UsageError(f"size {item!r} asks for {size} units, the training data has {n_units}")
         sizes.add(max(1, size))
     return sorted(sizes)
 

@@ -1,17 +1,23 @@
-"""AMR graphs: reading PENMAN, aligning, vocabularies, PyG conversion, token graphs and k-hop structure."""
+"""AMR graphs: reading PENMAN, aligning, vocabularies, PyG conversion, token graphs and k-hop structure.
 
-from .align import align
-from .columns import EncodeOptions, GraphColumns, encode_amrs, to_hetero
-from .convert import INSTANCE_ID, extract_arrays, node_token_sets, token_graph
-from .hetero import AMRGraphData, to_penman
-from .io import AMR, AMRFormatError, ReadStats, expand_paths, parse_amr, read_amr
-from .khop import KHop, exact_k_hop, exact_k_hop_typed
-from .subword import project_to_subwords, word_ids_tensor
-from .vocab import AMRVocab, split_sense
+Names are imported on first use (``amrgnn.graph.io`` and ``amrgnn.graph.vocab`` need no torch).
+"""
 
+from ..registry import lazy_exports
+
+_EXPORTS = {
+    "align": ".align",
+    **dict.fromkeys(["EncodeOptions", "GraphColumns", "encode_amrs", "to_hetero"], ".columns"),
+    **dict.fromkeys(["INSTANCE_ID", "extract_arrays", "node_token_sets", "token_graph"], ".convert"),
+    **dict.fromkeys(["AMRGraphData", "to_penman"], ".hetero"),
+    **dict.fromkeys(["AMR", "AMRFormatError", "ReadStats", "expand_paths", "parse_amr", "read_amr"], ".io"),
+    **dict.fromkeys(["KHop", "exact_k_hop", "exact_k_hop_typed"], ".khop"),
+    **dict.fromkeys(["project_to_subwords", "word_ids_tensor"], ".subword"),
+    **dict.fromkeys(["AMRVocab", "split_sense"], ".vocab"),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [
     "AMR",
-    "align",
     "AMRFormatError",
     "AMRGraphData",
     "AMRVocab",
@@ -20,6 +26,7 @@ __all__ = [
     "INSTANCE_ID",
     "KHop",
     "ReadStats",
+    "align",
     "encode_amrs",
     "exact_k_hop",
     "exact_k_hop_typed",

@@ -22,6 +22,8 @@ import penman.surface
 from penman.models import amr as amr_model
 from tqdm.auto import tqdm
 
+from ..errors import InputError
+
 __all__ = [
     "AMR",
     "AMRFormatError",
@@ -47,7 +49,7 @@ _ID_RE = re.compile(r"::id\s+(\S+)")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
-class AMRFormatError(ValueError):
+class AMRFormatError(InputError, ValueError):
     """Bad AMR input, located by file, graph id and (1-based) line."""
 
     def __init__(

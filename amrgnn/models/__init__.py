@@ -4,13 +4,7 @@ from transformers import AutoConfig, AutoModel, AutoModelForPreTraining
 
 from .configuration import AMRDebertaConfig
 from .convert import convert_bert_to_deberta, offline_backbone_dir
-from .graph_inputs import (
-    GraphContext,
-    batch_token_graphs,
-    pair_relations,
-    subword_token_graph,
-    token_graph_data,
-)
+from .graph_inputs import GraphContext, pair_relations
 from .heads import (
     AMRDebertaForEventExtraction,
     AMRDebertaForMaskedGraphModeling,
@@ -33,10 +27,7 @@ __all__ = [
     "EventExtractionOutput",
     "GraphContext",
     "MaskedGraphModelingOutput",
-    "batch_token_graphs",
     "convert_bert_to_deberta",
     "offline_backbone_dir",
     "pair_relations",
-    "subword_token_graph",
-    "token_graph_data",
 ]

@@ -132,7 +132,7 @@ class AMRDebertaEncoder(DebertaV2Encoder):
         if graph.num_nodes != b * length:
             raise ValueError(
                 f"graph has {graph.num_nodes} nodes but the batch has {b} x {length} positions: batch the "
-                "token graphs with amrgnn.models.batch_token_graphs(graphs, seq_len=input_ids.size(1))"
+                "token graphs with amrgnn.data.batch_token_graphs(graphs, seq_len=input_ids.size(1))"
             )
         graph = graph.to(embedding_output.device)
         ctx = GraphContext(batch_size=b, seq_len=length)
@@ -242,7 +242,7 @@ class AMRDebertaModel(AMRDebertaPreTrainedModel):
             input_ids: ``[B, L]`` sub-word ids.
             attention_mask: ``[B, L]`` (1 for real tokens) or ``[B, L, L]``.
             graph: the batch's token graph over its ``B * L`` positions
-                (:func:`~amrgnn.models.batch_token_graphs`); ``None`` runs the stock encoder.
+                (:func:`~amrgnn.data.batch_token_graphs`); ``None`` runs the stock encoder.
 
         Returns:
             :class:`~transformers.modeling_outputs.BaseModelOutput` with ``last_hidden_state``

@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 
 from ..graph import AMRVocab, EncodeOptions, encode_amrs, exact_k_hop_typed, read_amr
 from ..nn import build_layer
+from ..viz.ablation import ablation_figure
 
 __all__ = ["AblationConfig", "concept_graphs", "run_ablation", "parse_layer_specs", "seed_everything"]
 
@@ -253,24 +254,6 @@ def write_results(rows: list[dict], out: Path, cfg: AblationConfig) -> None:
     (out / "results.md").write_text("\n".join(lines) + "\n")
     meta = {"config": asdict(cfg), "torch": torch.__version__, "python": platform.python_version()}
     (out / "config.json").write_text(json.dumps(meta, indent=2))
-    plot_results(summary, out / "results.png")
-
-
-def plot_results(summary: list[dict], path: Path) -> None:
-    from matplotlib.figure import Figure
-
-    tasks = list(dict.fromkeys(s["task"] for s in summary))
-    fig = Figure(figsize=(max(6, 0.7 * len(summary) / max(len(tasks), 1) + 3), 3.6 * len(tasks)))
-    for row, task in enumerate(tasks, 1):
-        ax = fig.add_subplot(len(tasks), 1, row)
-        items = [s for s in summary if s["task"] == task]
-        labels = [_label(s["layer"], s["K"]) for s in items]
-        colors = ["#4c72b0" if s["layer"] == "multiscale" else "#dd8452" if s["layer"] == "powers" else "#8c8c8c" for s in items]
-        ax.bar(range(len(items)), [100 * s["mean"] for s in items], yerr=[100 * s["std"] for s in items], color=colors, capsize=3)
-        ax.set_xticks(range(len(items)), labels, rotation=30, ha="right", fontsize=8)
-        ax.set_ylabel("accuracy (%)")
-        lo = min(100 * (s["mean"] - s["std"]) for s in items)
-        ax.set_ylim(max(0, lo - 5), min(100, max(100 * (s["mean"] + s["std"]) for s in items) + 3))
-        ax.set_title(f"{task}: mean ± std over seeds (blue: exact k-hop, orange: adjacency powers)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    for s in summary:
+        s["label"] = _label(s["layer"], s["K"])
+    ablation_figure(summary).savefig(out / "results.png", dpi=110)

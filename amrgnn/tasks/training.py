@@ -16,15 +16,15 @@ import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_utils import get_last_checkpoint
 
+from ..viz.curves import ACCURACY, CurveScale, plot_curves, read_metrics
+
 __all__ = [
     "AtomicCheckpointTrainer",
     "EpochSetter",
     "device_args",
     "MetricsLogger",
     "last_complete_checkpoint",
-    "plot_curves",
     "precision_flags",
-    "read_metrics",
 ]
 
 STAGING = ".staging"
@@ -155,9 +155,12 @@ class MetricsLogger(TrainerCallback):
     ``curves.png`` after each evaluation. On resume, records past the resumed step are dropped, so
     the files describe one consistent run."""
 
-    def __init__(self, output_dir: str | os.PathLike, curves: Sequence[str] = ("accuracy", "gm_accuracy")) -> None:
+    def __init__(
+        self, output_dir: str | os.PathLike, curves: Sequence[str] = ("accuracy", "gm_accuracy"), scale: CurveScale = ACCURACY
+    ) -> None:
         self.dir = Path(output_dir)
         self.curves = tuple(curves)
+        self.scale = scale
 
     @property
     def jsonl(self) -> Path:
@@ -200,45 +203,7 @@ class MetricsLogger(TrainerCallback):
             record = {"step": state.global_step, "epoch": round(state.epoch or 0.0, 4), **evals}
             with self.jsonl.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(record) + "\n")
-            plot_curves(self.jsonl, self.dir / "curves.png", self.curves)
-
-
-def read_metrics(path: str | os.PathLike) -> list[dict[str, Any]]:
-    """The records of a ``metrics.jsonl``."""
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                out.append(json.loads(line))
-    return out
-
-
-def plot_curves(metrics: str | os.PathLike, out: str | os.PathLike, names: Sequence[str]) -> None:
-    """Draw the named metrics of ``metrics.jsonl`` against steps (with their ``*_majority`` baselines
-    where recorded, dashed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    records = read_metrics(metrics)
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    for name in names:
-        pts = [(r["step"], r[name]) for r in records if name in r]
-        if not pts:
-            continue
-        line = ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)[0]
-        base = [(r["step"], r[f"{name}_majority"]) for r in records if f"{name}_majority" in r]
-        if base:
-            ax.plot([p[0] for p in base], [p[1] for p in base], ls="--", color=line.get_color(), label=f"{name} (majority class)")
-    ax.set_xlabel("step")
-    ax.set_ylabel("accuracy")
-    ax.set_ylim(0, 1)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+            plot_curves(self.jsonl, self.dir / "curves.png", self.curves, self.scale)
 
 
 def device_args(precision: str) -> dict[str, Any]:

@@ -84,7 +84,7 @@ def test_skip_invalid_counts_everything():
 def test_empty_file_and_unknown_format():
     with pytest.raises(EventFormatError, match=r"empty.jsonl:1: no sentences \[empty-file\]"):
         read_events(EV / "empty.jsonl", "oneie")
-    with pytest.raises(ValueError, match="unknown format 'conll'"):
+    with pytest.raises(ValueError, match="unknown event format 'conll'; choose from oneie, nlpcl, phee"):
         read_events(EV / "gold.oneie.jsonl", "conll")
 
 

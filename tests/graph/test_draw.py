@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from amrgnn.graph.draw import draw_amr
 from amrgnn.graph.io import parse_amr
+from amrgnn.viz.amr import draw_amr
 
 # A reentrancy (b is the ARG0 of both w and g), an inverted role, two constants, an unaligned token.
 ALIGNED = """\

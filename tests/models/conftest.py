@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from amrgnn.models import batch_token_graphs, token_graph_data
+from amrgnn.data import batch_token_graphs, token_graph_data
 
 TINY = dict(
     vocab_size=60,

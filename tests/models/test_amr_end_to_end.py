@@ -5,8 +5,9 @@ from __future__ import annotations
 import torch
 from transformers import AutoTokenizer
 
+from amrgnn.data import batch_token_graphs, subword_token_graph
 from amrgnn.graph import AMRVocab, read_amr, to_hetero
-from amrgnn.models import AMRDebertaModel, batch_token_graphs, subword_token_graph
+from amrgnn.models import AMRDebertaModel
 
 from ..conftest import SAMPLE
 

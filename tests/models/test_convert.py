@@ -9,12 +9,8 @@ import torch
 from transformers import BertConfig, BertModel, BertTokenizerFast, DebertaV2Model
 
 from amrgnn.cli import main
-from amrgnn.models import (
-    AMRDebertaModel,
-    batch_token_graphs,
-    convert_bert_to_deberta,
-    token_graph_data,
-)
+from amrgnn.data import batch_token_graphs, token_graph_data
+from amrgnn.models import AMRDebertaModel, convert_bert_to_deberta
 from amrgnn.models.convert import (
     bert_state_dict_to_deberta,
     check_against_bert,

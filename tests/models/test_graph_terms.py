@@ -8,14 +8,9 @@ import pytest
 import torch
 from transformers.models.deberta_v2.modeling_deberta_v2 import build_relative_position
 
+from amrgnn.data import batch_token_graphs, token_graph_data
 from amrgnn.graph import exact_k_hop_typed
-from amrgnn.models import (
-    AMRDebertaConfig,
-    AMRDebertaModel,
-    batch_token_graphs,
-    pair_relations,
-    token_graph_data,
-)
+from amrgnn.models import AMRDebertaConfig, AMRDebertaModel, pair_relations
 from amrgnn.models.attention import AMRDisentangledSelfAttention
 from amrgnn.models.graph_inputs import GraphContext
 

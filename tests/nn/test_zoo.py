@@ -29,7 +29,7 @@ def test_powers_are_mixhop_powers_0_to_k():
 
 
 def test_errors():
-    with pytest.raises(ValueError, match="unknown layer kind"):
+    with pytest.raises(ValueError, match="unknown graph layer"):
         build_layer("sage", 4, 4)
     with pytest.raises(ValueError, match="num_relations"):
         build_layer("rgcn", 4, 4)

@@ -9,16 +9,16 @@ import math
 
 import pytest
 import torch
+from amrgnn.tasks.continual_methods import ContinualTrainer, distillation_loss, herding_selection
 
 from amrgnn.cli import main
 from amrgnn.data.ee import EECollator, EEDataset, EELabels, encode_sentences
 from amrgnn.data.events import read_events
 from amrgnn.models import AMRDebertaConfig, AMRDebertaForEventExtraction
+from amrgnn.stats import mean_ci
 from amrgnn.tasks import continual as continual_mod
-from amrgnn.tasks.continual import ContinualConfig, forgetting, run_continual
-from amrgnn.tasks.continual_methods import ContinualTrainer, distillation_loss, herding_selection
-from amrgnn.tasks.ee import label_masks, predict_sentences
-from amrgnn.tasks.runinfo import mean_ci
+from amrgnn.tasks.ee import EEConfig, label_masks, predict_sentences
+from amrgnn.tasks.protocols.continual import ContinualConfig, forgetting, run_continual
 
 from ..conftest import SAMPLE
 from ..event_corpus import TYPES, WORDS, write_event_corpus
@@ -102,8 +102,9 @@ def test_masks_keep_unseen_types_out_of_predictions(backbone, corpus):
 
 
 def _run(backbone, corpus, out, methods, **kw):
-    cfg = ContinualConfig(train=str(corpus[0]), dev=str(corpus[1]), output_dir=str(out), tasks=3, methods=methods,
-                          backbone=str(backbone), max_steps=3, batch_size=4, memory=2, progress=False, **kw)
+    recipe = EEConfig(train=str(corpus[0]), dev=str(corpus[1]), output_dir=str(out), backbone=str(backbone), max_steps=3,
+                      batch_size=4, progress=False)
+    cfg = ContinualConfig(base=recipe, output_dir=str(out), tasks=3, methods=methods, memory=2, **kw)
     return run_continual(cfg)
 
 
@@ -209,9 +210,10 @@ def test_graph_path_is_orthogonal(tmp_path):
 
     data = FIXTURES / "events" / "sample.events.jsonl"
     backbone = make_tiny_backbone(tmp_path / "bb", [SAMPLE])
-    cfg = ContinualConfig(train=str(data), dev=str(data), output_dir=str(tmp_path / "g"), tasks=2, methods=["replay"],
-                          graphs=["none", f"penman:{SAMPLE}"], backbone=str(backbone), max_steps=2, batch_size=2,
-                          progress=False)
+    recipe = EEConfig(train=str(data), dev=str(data), output_dir=str(tmp_path / "g"), backbone=str(backbone), max_steps=2,
+                      batch_size=2, progress=False)
+    cfg = ContinualConfig(base=recipe, output_dir=str(tmp_path / "g"), tasks=2, methods=["replay"],
+                          graphs=["none", f"penman:{SAMPLE}"])
     results = run_continual(cfg)
     assert [r["graphs"] for r in results] == ["text", "amr"]
     model = AMRDebertaForEventExtraction.from_pretrained(tmp_path / "g" / "runs" / "replay-amr" / "order0-seed42" / "task1" / "model")

@@ -10,7 +10,7 @@ import pytest
 from amrgnn.cli import main
 from amrgnn.data.events import read_events
 from amrgnn.models import AMRDebertaForEventExtraction
-from amrgnn.tasks.ee_score import score_events
+from amrgnn.tasks.ee.score import score_events
 
 from ..conftest import FIXTURES, SAMPLE
 from ..tiny_backbone import make_tiny_backbone
@@ -85,7 +85,7 @@ def test_amrlib_missing_is_a_clear_message(backbone, tmp_path, capsys):
 
 def test_unknown_graph_source(backbone, tmp_path, capsys):
     assert _train(backbone, tmp_path / "z", "spring") == 2
-    assert "use none, amrlib or penman:PATH" in capsys.readouterr().err
+    assert "unknown graph source; use none, penman:PATH, amrlib" in capsys.readouterr().err
 
 
 def test_reference_command_line_amree(backbone, tmp_path):
@@ -109,7 +109,7 @@ def test_reference_command_line_amree(backbone, tmp_path):
 
 
 def test_draw_events_png(tmp_path):
-    from amrgnn.tasks.ee_draw import draw_events
+    from amrgnn.viz.events import draw_events
 
     gold = read_events(EV / "gold.oneie.jsonl")
     pred = read_events(EV / "pred.oneie.jsonl")

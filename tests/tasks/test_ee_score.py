@@ -9,7 +9,7 @@ import pytest
 
 from amrgnn.cli import main
 from amrgnn.data.events import read_events
-from amrgnn.tasks.ee_score import score_events, write_per_type_csv
+from amrgnn.tasks.ee.score import score_events, write_per_type_csv
 
 from ..conftest import FIXTURES
 

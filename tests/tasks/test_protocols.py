@@ -11,8 +11,8 @@ from amrgnn.cli import main
 from amrgnn.data.domains import ace_genre
 from amrgnn.data.events import read_events
 from amrgnn.data.subsample import sample_training
-from amrgnn.tasks import ee_runs
-from amrgnn.tasks.protocol_report import collect_results, report_markdown
+from amrgnn.tasks.protocols import runs as ee_runs
+from amrgnn.tasks.protocols.report import collect_results, report_markdown
 
 from ..conftest import SAMPLE
 from ..event_corpus import WORDS, write_event_corpus
@@ -91,7 +91,7 @@ def test_cross_domain_by_corpus_and_bad_input(backbone, corpus, tmp_path, capsys
     assert main(["cross-domain", "--domain", a, "--output-dir", str(tmp_path / "x1")]) == 2
     assert "at least two --domain" in capsys.readouterr().err
     assert main(["cross-domain", "--domain", "news=xml:a,b,c", "--domain", b, "--output-dir", str(tmp_path / "x2")]) == 2
-    assert "format must be oneie, nlpcl or phee" in capsys.readouterr().err
+    assert "format must be one of oneie, nlpcl, phee" in capsys.readouterr().err
     assert main(["cross-domain", "--train", str(corpus[0]), "--dev", str(corpus[1]), "--test", str(corpus[2]),
                  "--train-domains", "wl", "--output-dir", str(tmp_path / "x3"), "--backbone", str(backbone), *FAST]) == 2
     assert "no training sentences of domain(s) ['wl']" in capsys.readouterr().err

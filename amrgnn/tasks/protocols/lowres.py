@@ -5,14 +5,14 @@ test sets, with and without AMR graphs."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..data.subsample import resolve_sizes, sample_training, training_units
-from .ee import EEConfig, read_split
-from .ee_graphs import graph_label
-from .ee_runs import fit_run, shared_backbone
+from ...data.graphs import graph_label
+from ...data.subsample import UNITS, resolve_sizes, sample_training, training_units
+from ...options import int_list, option
+from ..ee.config import EEConfig
 from .runinfo import write_json
 
 logger = logging.getLogger(__name__)
@@ -25,19 +25,27 @@ class LowResourceConfig:
     """``amrgnn low-resource``: ``base`` is the training recipe (its ``output_dir``, ``graphs`` and
     ``seed`` are set per run)."""
 
-    base: EEConfig
-    output_dir: str
-    unit: str = "auto"
-    sizes: list[str] | None = None
-    seeds: list[int] = field(default_factory=lambda: [1, 2, 3])
-    graphs: list[str] = field(default_factory=lambda: ["none"])
-    full: bool = True
-    keep_models: bool = False
+    base: EEConfig = option(help="the training recipe", cli=False)
+    output_dir: str = option(help="runs/, report.md and low_resource.png go here", metavar="DIR")
+    unit: str = option("auto", help="what is sampled (auto: documents when every sentence has a doc_id)", choices=UNITS)
+    sizes: list[str] | None = option(
+        None, metavar="SIZE", help="counts (25), percentages (5%%) or fractions (0.05) (default: DEGREE's 1%%..75%%: "
+        "5..400 of ACE's 529 documents)",
+    )
+    seeds: list[int] = option(default_factory=lambda: [1, 2, 3], type=int_list, help="seeds per size, e.g. 1,2,3")
+    graphs: list[str] = option(default_factory=lambda: ["none"], action="append",
+                               help="none | amrlib | penman:PATH; repeat to compare (default: none)")
+    full: bool = option(True, help="also train on the whole training set")
+    keep_models: bool = option(False, help="keep every run's model")
 
 
 def run_low_resource(cfg: LowResourceConfig) -> list[dict[str, Any]]:
     """Every (graphs, size, seed) run (finished ones read back); writes ``OUTPUT/report.md`` and
     ``OUTPUT/low_resource.png``."""
+    from ..ee.train import read_split
+    from .report import write_report
+    from .runs import fit_run, shared_backbone
+
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     base = shared_backbone(cfg.base, out)
@@ -64,7 +72,5 @@ def run_low_resource(cfg: LowResourceConfig) -> list[dict[str, Any]]:
                     dev=dev, evals=evals, describe=describe,
                     data_files={"train": base.train, "dev": base.dev, "test": base.test}, keep_model=cfg.keep_models,
                 ))
-    from .protocol_report import write_report
-
     write_report([out], out)
     return results

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..data.events import Sentence
+from ...data.events import Sentence
 
 __all__ = ["METRICS", "EEScore", "PRF", "score_events", "write_per_type_csv"]
 

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..data.domains import ace_genre, split_by_domain
-from ..data.events import Sentence
-from .ee import EEConfig, read_split
-from .ee_graphs import graph_label
-from .ee_runs import fit_run, shared_backbone
+from ...data.domains import ace_genre, split_by_domain
+from ...data.events import EVENT_FORMATS, Sentence
+from ...data.graphs import graph_label
+from ...errors import UsageError
+from ...options import int_list, option
+from ..ee.config import EEConfig
 from .runinfo import read_json
 
 logger = logging.getLogger(__name__)
@@ -45,14 +46,14 @@ class CorpusDomain:
 
 
 def parse_domain(spec: str) -> CorpusDomain:
-    """``NAME=FORMAT:TRAIN,DEV,TEST`` (``FORMAT``: oneie, nlpcl or phee)."""
+    """``NAME=FORMAT:TRAIN,DEV,TEST`` (``FORMAT``: a registered event format)."""
     name, eq, rest = spec.partition("=")
     fmt, colon, files = rest.partition(":")
     parts = files.split(",")
     if not eq or not colon or not name or len(parts) != 3 or not all(parts):
-        raise ValueError(f"domain {spec!r}: expected NAME=FORMAT:TRAIN,DEV,TEST")
-    if fmt not in ("oneie", "nlpcl", "phee"):
-        raise ValueError(f"domain {spec!r}: format must be oneie, nlpcl or phee, not {fmt!r}")
+        raise UsageError(f"domain {spec!r}: expected NAME=FORMAT:TRAIN,DEV,TEST")
+    if fmt not in EVENT_FORMATS:
+        raise UsageError(f"domain {spec!r}: format must be one of {', '.join(EVENT_FORMATS.names())}, not {fmt!r}")
     return CorpusDomain(name, fmt, *parts)
 
 
@@ -63,14 +64,14 @@ def domain_mapper(path: str | None) -> Callable[[str], str]:
         return ace_genre
     table: dict[str, str] = read_json(path)
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise ValueError(f"{path}: expected a JSON object of document id (or prefix) -> domain name")
+        raise UsageError(f"{path}: expected a JSON object of document id (or prefix) -> domain name")
     keys = sorted(table, key=len, reverse=True)
 
     def domain(doc_id: str) -> str:
         for k in keys:
             if doc_id.startswith(k):
                 return table[k]
-        raise ValueError(f"document id {doc_id!r} is not in {path}")
+        raise UsageError(f"document id {doc_id!r} is not in {path}")
 
     return domain
 
@@ -79,14 +80,25 @@ def domain_mapper(path: str | None) -> Callable[[str], str]:
 class CrossDomainConfig:
     """``amrgnn cross-domain``: ``base`` is the training recipe (its files are the genre-mode corpus)."""
 
-    base: EEConfig
-    output_dir: str
-    domains: list[str] = field(default_factory=list)
-    train_domains: list[str] = field(default_factory=list)
-    domain_map: str | None = None
-    seeds: list[int] = field(default_factory=lambda: [42])
-    graphs: list[str] = field(default_factory=lambda: ["none"])
-    keep_models: bool = False
+    base: EEConfig = option(help="the training recipe", cli=False)
+    output_dir: str = option(help="runs/ and report.md go here", metavar="DIR")
+    domains: list[str] = option(default_factory=list, flag="--domain", action="append",
+                                help="NAME=FORMAT:TRAIN,DEV,TEST (corpus mode); repeat for each domain")
+    train_domains: list[str] = option(default_factory=list, action="append",
+                                      help="genres trained on together, e.g. bn,nw; repeatable (default: each genre alone)")
+    domain_map: str | None = option(None, metavar="JSON", help="document id (or id prefix) -> domain, instead of ACE genres")
+    seeds: list[int] | None = option(None, type=int_list, help="training seeds, e.g. 1,2,3 (default: the recipe's seed)")
+    graphs: list[str] = option(default_factory=lambda: ["none"], action="append",
+                               help="none | amrlib | penman:PATH; repeat to compare (default: none)")
+    keep_models: bool = option(False, help="keep every run's model")
+
+    def __post_init__(self) -> None:
+        if self.seeds is None:
+            self.seeds = [self.base.seed]
+        if not self.domains and not (self.base.train and self.base.dev and self.base.test):
+            raise UsageError("give --domain NAME=FORMAT:TRAIN,DEV,TEST (twice or more), or --train/--dev/--test of one corpus")
+        if self.domains and len(self.domains) < 2:
+            raise UsageError("corpus mode needs at least two --domain entries")
 
 
 def _types(sents: Sequence[Sentence]) -> set[str]:
@@ -95,6 +107,10 @@ def _types(sents: Sequence[Sentence]) -> set[str]:
 
 def run_cross_domain(cfg: CrossDomainConfig) -> list[dict[str, Any]]:
     """Every (graphs, source, seed) run; writes ``OUTPUT/report.md``."""
+    from ..ee.train import read_split
+    from .report import write_report
+    from .runs import fit_run, shared_backbone
+
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     base = shared_backbone(cfg.base, out)
@@ -108,11 +124,11 @@ def run_cross_domain(cfg: CrossDomainConfig) -> list[dict[str, Any]]:
             tests[d.name] = test
         names = [s[0] for s in sources]
         if len(set(names)) != len(names):
-            raise ValueError(f"domain names repeat: {names}")
+            raise UsageError(f"domain names repeat: {names}")
         in_domain = {name: [name] for name in names}
     else:
         if not base.test:
-            raise ValueError("genre mode scores each genre's test sentences: pass --test")
+            raise UsageError("genre mode scores each genre's test sentences: pass --test")
         mapper = domain_mapper(cfg.domain_map)
         by = {w: split_by_domain(read_split(p, base, w)[0], mapper) for w, p in (("train", base.train), ("dev", base.dev), ("test", base.test))}
         tests = by["test"]
@@ -121,12 +137,12 @@ def run_cross_domain(cfg: CrossDomainConfig) -> list[dict[str, Any]]:
         for genres in sets:
             unknown = [g for g in genres if g not in by["train"]]
             if unknown:
-                raise ValueError(f"no training sentences of domain(s) {unknown}; the training data has {sorted(by['train'])}")
+                raise UsageError(f"no training sentences of domain(s) {unknown}; the training data has {sorted(by['train'])}")
             name = "+".join(genres)
             train = [s for g in genres for s in by["train"][g]]
             dev = [s for g in genres for s in by["dev"].get(g, [])]
             if not dev:
-                raise ValueError(f"no dev sentences of domain(s) {genres}: model selection needs them")
+                raise UsageError(f"no dev sentences of domain(s) {genres}: model selection needs them")
             sources.append((name, train, dev, {"train": base.train, "dev": base.dev, "test": base.test, "domain_map": cfg.domain_map}))
             in_domain[name] = genres
         tests = {k: v for k, v in tests.items() if v}
@@ -148,7 +164,5 @@ def run_cross_domain(cfg: CrossDomainConfig) -> list[dict[str, Any]]:
                     evals={f"test.{t}": s for t, s in targets.items()}, describe=describe, data_files=files,
                     keep_model=cfg.keep_models,
                 ))
-    from .protocol_report import write_report
-
     write_report([out], out)
     return results

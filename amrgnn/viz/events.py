@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from matplotlib.figure import Figure
+
 from ..data.events import Sentence
 
 __all__ = ["draw_events"]
@@ -29,20 +31,19 @@ def _arcs(ax, sentence: Sentence, xs: list[float], y: float, up: bool, color: st
                     fontsize=7, color=color, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"})
 
 
-def draw_events(sentence: Sentence, path: str | os.PathLike, predicted: Sentence | None = None, title: str | None = None) -> None:
-    """Draw ``sentence``'s events (gold, above) and ``predicted``'s (below) over its words."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def draw_events(
+    sentence: Sentence, path: str | os.PathLike, predicted: Sentence | None = None, title: str | None = None
+) -> Figure:
+    """Draw ``sentence``'s events (gold, above) and ``predicted``'s (below) over its words into
+    ``path``; returns the figure (its texts and arrows are the drawn labels and arguments)."""
     words = sentence.tokens
     xs, x = [], 0.0
     for w in words:
         width = 0.12 * max(len(w), 2) + 0.25
         xs.append(x + width / 2)
         x += width
-    fig, ax = plt.subplots(figsize=(max(6.0, x * 0.9), 4.2))
+    fig = Figure(figsize=(max(6.0, x * 0.9), 4.2))
+    ax = fig.add_subplot()
     for w, cx in zip(words, xs, strict=True):
         ax.text(cx, 0, w, ha="center", va="center", fontsize=9)
     _arcs(ax, sentence, xs, 0.0, True, "#2b6cb0")
@@ -58,4 +59,4 @@ def draw_events(sentence: Sentence, path: str | os.PathLike, predicted: Sentence
         ax.set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
-    plt.close(fig)
+    return fig

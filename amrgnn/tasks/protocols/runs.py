@@ -10,10 +10,11 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from ..data.events import Sentence
-from .ee import EEConfig, fit_event_model, resolve_ee_backbone
+from ...data.events import Sentence
+from ..ee.config import EEConfig
+from ..ee.train import fit_event_model, resolve_ee_backbone
+from ..training import last_complete_checkpoint
 from .runinfo import read_json, run_metadata, write_json
-from .training import last_complete_checkpoint
 
 __all__ = ["fit_run", "shared_backbone"]
 

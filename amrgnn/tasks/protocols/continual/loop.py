@@ -19,80 +19,38 @@ own directory, writes its metadata first, and after every task its scores, memor
 
 from __future__ import annotations
 
-import copy
 import logging
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 from transformers import AutoTokenizer, TrainingArguments, set_seed
 
-from ..data.ee import EECollator, EEDataset, EELabels, encode_sentences
-from ..data.events import Sentence
-from ..data.streams import assign_tasks, read_streams, restrict_events, split_types, task_orders
-from ..models import AMRDebertaConfig, AMRDebertaForEventExtraction
-from .continual_methods import ContinualTrainer, select_exemplars, trigger_features
-from .ee import (
-    EEConfig,
-    label_masks,
-    predict_sentences,
-    read_split,
-    resolve_ee_backbone,
-    write_predictions,
-)
-from .ee_graphs import GraphSource, attach_graphs, graph_label
-from .ee_score import score_events
-from .runinfo import read_json, run_metadata, write_json
-from .training import MetricsLogger, device_args
+from .....data.ee import NO_ROLE, EECollator, EEDataset, EELabels, encode_sentences
+from .....data.events import Sentence
+from .....data.graphs import attach_graphs, graph_label, parse_graph_source
+from .....data.streams import assign_tasks, read_streams, restrict_events, split_types, task_orders
+from .....errors import UsageError
+from .....models import AMRDebertaConfig, AMRDebertaForEventExtraction
+from ....ee.predict import label_masks, predict_sentences, write_predictions
+from ....ee.score import score_events
+from ....ee.train import read_split, resolve_ee_backbone
+from ....training import MetricsLogger, device_args
+from ...report import write_report
+from ...runinfo import read_json, run_metadata, write_json
+from .config import ContinualConfig
+from .methods import CONTINUAL_METHODS, ContinualMethod
+from .trainer import ContinualTrainer, select_exemplars, trigger_features
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["METHODS", "ContinualConfig", "forgetting", "run_continual", "summarize_run"]
+__all__ = ["forgetting", "run_continual", "summarize_run"]
 
-METHODS = ("finetune", "replay", "replay-kd", "joint")
 SCORED = ("trigger_cls", "arg_cls")
-
-
-@dataclass
-class ContinualConfig:
-    """An ``amrgnn continual`` invocation: every (method, graphs, order, seed) combination is a run."""
-
-    train: str
-    dev: str
-    output_dir: str
-    test: str | None = None
-    format: str = "oneie"
-    streams: str | None = None
-    tasks: int = 5
-    orders: int = 1
-    seeds: list[int] = field(default_factory=lambda: [42])
-    methods: list[str] = field(default_factory=lambda: ["replay"])
-    graphs: list[str] = field(default_factory=lambda: ["none"])
-    memory: int = 20
-    kd_weight: float = 1.0
-    kd_temperature: float = 2.0
-    arguments: bool = True
-    split_seed: int = 0
-    backbone: str = "offline"
-    epochs: float = 5.0
-    max_steps: int = -1
-    batch_size: int = 16
-    eval_batch_size: int = 32
-    learning_rate: float = 5e-5
-    head_learning_rate: float | None = 1e-3
-    weight_decay: float = 0.01
-    max_seq_len: int = 256
-    precision: str = "auto"
-    workers: int = 0
-    skip_invalid: bool = False
-    merge_time_roles: bool = False
-    ace33: bool = False
-    keep_models: bool = False
-    progress: bool = True
 
 
 def forgetting(matrix: Sequence[Sequence[float | None]]) -> float | None:
@@ -117,25 +75,24 @@ class _Protocol:
 
     def __init__(self, cfg: ContinualConfig) -> None:
         self.cfg = cfg
+        self.recipe = recipe = cfg.base
         out = Path(cfg.output_dir)
-        reading = EEConfig(train=cfg.train, dev=cfg.dev, output_dir=cfg.output_dir, format=cfg.format,
-                           skip_invalid=cfg.skip_invalid, merge_time_roles=cfg.merge_time_roles, ace33=cfg.ace33)
-        self.train, self.train_stats = read_split(cfg.train, reading, "train")
-        self.evals = {"dev": read_split(cfg.dev, reading, "dev")[0]}
-        if cfg.test:
-            self.evals["test"] = read_split(cfg.test, reading, "test")[0]
+        self.train, self.train_stats = read_split(recipe.train, recipe, "train")
+        self.evals = {"dev": read_split(recipe.dev, recipe, "dev")[0]}
+        if recipe.test:
+            self.evals["test"] = read_split(recipe.test, recipe, "test")[0]
         train_types = sorted({e.type for s in self.train for e in s.events})
         if cfg.streams:
             self.streams = read_streams(cfg.streams)
             missing = sorted({t for task in self.streams for t in task} - set(train_types))
             if missing:
-                raise ValueError(f"{cfg.streams}: {len(missing)} event type(s) never occur in {cfg.train}: {missing[:10]}")
+                raise UsageError(f"{cfg.streams}: {len(missing)} event type(s) never occur in {recipe.train}: {missing[:10]}")
         else:
             self.streams = split_types(train_types, cfg.tasks, cfg.split_seed)
         self.members, self.stream_stats = assign_tasks(self.train, self.streams, cfg.split_seed)
         types = sorted(t for task in self.streams for t in task)
         roles = sorted({a.role for s in self.train for e in s.events if e.type in set(types) for a in e.arguments})
-        self.labels = EELabels(types, ["<none>", *roles])
+        self.labels = EELabels(types, [NO_ROLE, *roles])
         self.roles_of: dict[str, set[str]] = {}
         for s in self.train:
             for e in s.events:
@@ -143,17 +100,18 @@ class _Protocol:
         self.index_of = {s.id: i for i, s in enumerate(self.train)}
         if len(self.index_of) < len(self.train):
             dup = next(s for i, s in enumerate(self.train) if self.index_of[s.id] != i)
-            raise ValueError(f"{dup.path}:{dup.line}: sentence id {dup.id!r} repeats; the replay memory keys sentences by id")
-        self.backbone = resolve_ee_backbone(cfg.backbone, out)
+            raise UsageError(f"{dup.path}:{dup.line}: sentence id {dup.id!r} repeats; the replay memory keys sentences by id")
+        self.backbone = resolve_ee_backbone(recipe.backbone, out)
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.backbone))
         self.predicted = not any(s.entities for s in self.train)
         self.orders = task_orders(len(self.streams), cfg.orders, cfg.split_seed)
-        self._graphs: dict[str, tuple[dict[str, Any], dict[str, _Split], int, dict[str, Any]]] = {}
+        self._graphs: dict[str, tuple[dict[str, Any], dict[str, _Split], dict[str, Any], dict[str, Any]]] = {}
 
-    def graphs(self, spec: str) -> tuple[dict[str, Any], dict[str, _Split], int, dict[str, Any]]:
-        """(train graphs by sentence id, encoded eval splits, relation count, attach stats) of a source."""
+    def graphs(self, spec: str) -> tuple[dict[str, Any], dict[str, _Split], dict[str, Any], dict[str, Any]]:
+        """(train graphs by sentence id, encoded eval splits, config overrides for the relation
+        vocabulary, attach stats) of a source."""
         if spec not in self._graphs:
-            source = GraphSource.parse(spec)
+            source = parse_graph_source(spec)
             vocab = None
             stats = {}
             glist, stats["train"], vocab = attach_graphs(source, self.train, self.tokenizer, vocab=vocab, backbone=self.backbone)
@@ -161,9 +119,9 @@ class _Protocol:
             splits = {}
             for name, sents in self.evals.items():
                 g, stats[name], vocab = attach_graphs(source, sents, self.tokenizer, vocab=vocab, backbone=self.backbone)
-                examples, _ = encode_sentences(sents, self.tokenizer, self.labels, max_seq_len=self.cfg.max_seq_len, graphs=g)
+                examples, _ = encode_sentences(sents, self.tokenizer, self.labels, max_seq_len=self.recipe.max_seq_len, graphs=g)
                 splits[name] = _Split(sents, EEDataset(examples))
-            relations = len(vocab.relations) if vocab is not None else 160
+            relations = {"graph_num_relations": len(vocab.relations)} if vocab is not None else {}
             self._graphs[spec] = (by_id, splits, relations, stats)
         return self._graphs[spec]
 
@@ -171,17 +129,16 @@ class _Protocol:
         return set().union(*(self.roles_of.get(t, set()) for t in types)) if types else set()
 
 
-def _training_set(proto: _Protocol, method: str, order: list[int], step: int,
+def _training_set(proto: _Protocol, method: ContinualMethod, order: list[int], step: int,
                   memory: dict[str, list[list[Any]]]) -> tuple[list[Sentence], int]:
     """The sentences of step ``step`` (each labelled with the union of the types it is shown for)
     and how many came from the memory."""
     allowed: dict[int, set[str]] = {}
-    tasks = order[: step + 1] if method == "joint" else [order[step]]
-    for k in tasks:
+    for k in method.training_tasks(order, step):
         for i in proto.members[k]:
             allowed.setdefault(i, set()).update(proto.streams[k])
     replayed = 0
-    if method in ("replay", "replay-kd"):
+    if method.replays:
         for entries in memory.values():
             for sid, k in entries:
                 i = proto.index_of[sid]
@@ -199,7 +156,7 @@ def _score_step(proto: _Protocol, model: AMRDebertaForEventExtraction, splits: d
     roles = proto.roles(seen) if proto.cfg.arguments else set()
     out = {}
     for name, split in splits.items():
-        preds = predict_sentences(model, split.sentences, split.dataset, collator, batch_size=proto.cfg.eval_batch_size,
+        preds = predict_sentences(model, split.sentences, split.dataset, collator, batch_size=proto.recipe.eval_batch_size,
                                   candidates="predicted" if proto.predicted else "given",
                                   allowed_types=seen, allowed_roles=roles)
         write_predictions(preds, task_dir / f"predictions.{name}.jsonl")
@@ -239,8 +196,8 @@ def _save_model(model: AMRDebertaForEventExtraction, tokenizer: Any, path: Path)
     staging.rename(path)
 
 
-def _run_one(proto: _Protocol, method: str, spec: str, order_id: int, seed: int, run_dir: Path) -> dict[str, Any]:
-    cfg = proto.cfg
+def _run_one(proto: _Protocol, method: ContinualMethod, spec: str, order_id: int, seed: int, run_dir: Path) -> dict[str, Any]:
+    cfg, recipe = proto.cfg, proto.recipe
     order = proto.orders[order_id]
     n_steps = len(order)
     state = read_json(run_dir / "state.json") if (run_dir / "state.json").is_file() else {"completed": 0}
@@ -248,13 +205,13 @@ def _run_one(proto: _Protocol, method: str, spec: str, order_id: int, seed: int,
     if done == n_steps and (run_dir / "results.json").is_file():
         return read_json(run_dir / "results.json")
     by_id, splits, relations, graph_stats = proto.graphs(spec)
-    source = GraphSource.parse(spec)
+    source = parse_graph_source(spec)
     if not (run_dir / "run.json").is_file():
         meta = run_metadata(
-            {"protocol": "continual", **asdict(cfg), "method": method, "graphs": spec, "order": order, "order_id": order_id,
+            {"protocol": "continual", **asdict(cfg), "method": method.name, "graphs": spec, "order": order, "order_id": order_id,
              "streams": proto.streams, "stream_stats": proto.stream_stats.as_dict(), "read": proto.train_stats.as_dict(),
              "graph_stats": graph_stats},
-            {"train": cfg.train, "dev": cfg.dev, "test": cfg.test, "streams": cfg.streams}, seed)
+            {"train": recipe.train, "dev": recipe.dev, "test": recipe.test, "streams": cfg.streams}, seed)
         write_json(run_dir / "run.json", meta)
     if done:
         model = AMRDebertaForEventExtraction.from_pretrained(str(run_dir / f"task{done - 1}" / "model"))
@@ -262,14 +219,13 @@ def _run_one(proto: _Protocol, method: str, spec: str, order_id: int, seed: int,
     else:
         config = AMRDebertaConfig.from_pretrained(
             str(proto.backbone), ee_trigger_labels=proto.labels.trigger_bio, ee_role_labels=proto.labels.roles,
-            ee_entity_labels=proto.labels.entity_bio if proto.predicted else None, graph_num_relations=relations,
-            **({"graph_attention": "none"} if source.kind == "none" else {}))
+            ee_entity_labels=proto.labels.entity_bio if proto.predicted else None, **relations, **({} if source.uses_graphs else {"graph_attention": "none"}))
         set_seed(seed)
         model = AMRDebertaForEventExtraction.from_pretrained(str(proto.backbone), config=config)
     memory: dict[str, list[list[Any]]] = read_json(run_dir / f"task{done - 1}" / "memory.json") if done else {}
     steps = [read_json(run_dir / f"task{t}" / "result.json") for t in range(done)]
     collator = EECollator(proto.tokenizer.pad_token_id, model.config.graph_num_scales, model.config.graph_undirected,
-                          use_graph=source.kind != "none", with_entities=proto.predicted)
+                          use_graph=source.uses_graphs, with_entities=proto.predicted)
     for step in range(done, n_steps):
         started = time.perf_counter()
         task = order[step]
@@ -277,24 +233,25 @@ def _run_one(proto: _Protocol, method: str, spec: str, order_id: int, seed: int,
         seen = [t for k in order[: step + 1] for t in proto.streams[k]]
         old = [t for k in order[:step] for t in proto.streams[k]]
         train, replayed = _training_set(proto, method, order, step, memory)
-        examples, enc_stats = encode_sentences(train, proto.tokenizer, proto.labels, max_seq_len=cfg.max_seq_len,
+        examples, enc_stats = encode_sentences(train, proto.tokenizer, proto.labels, max_seq_len=recipe.max_seq_len,
                                                graphs=[by_id[s.id] for s in train],
                                                candidates_from_arguments=proto.predicted)
         trig_bias, role_bias = label_masks(model.config, seen, proto.roles(seen) if cfg.arguments else ())
-        teacher = old_trig = old_roles = None
-        if method == "replay-kd" and step > 0:
-            teacher = copy.deepcopy(model)
+        old_trig = old_roles = None
+        teacher = method.teacher(model, step)
+        if teacher is not None:
             old_bias, old_role_bias = label_masks(model.config, old, proto.roles(old))
             old_trig = torch.nonzero(old_bias == 0).flatten()
             old_roles = torch.nonzero(old_role_bias == 0).flatten()
         set_seed(seed + step)
         model.initialised_parameters = None  # head learning rate by parameter name, the same on resume
         args = TrainingArguments(
-            output_dir=str(task_dir / "trainer"), num_train_epochs=cfg.epochs, max_steps=cfg.max_steps,
-            per_device_train_batch_size=cfg.batch_size, learning_rate=cfg.learning_rate, weight_decay=cfg.weight_decay,
+            output_dir=str(task_dir / "trainer"), num_train_epochs=recipe.epochs, max_steps=recipe.max_steps,
+            per_device_train_batch_size=recipe.batch_size, learning_rate=recipe.learning_rate,
+            weight_decay=recipe.weight_decay,
             lr_scheduler_type="linear", eval_strategy="no", save_strategy="no", logging_steps=10, report_to=[],
-            seed=seed + step, dataloader_num_workers=cfg.workers, remove_unused_columns=False,
-            disable_tqdm=not cfg.progress, **device_args(cfg.precision),
+            seed=seed + step, dataloader_num_workers=recipe.workers, remove_unused_columns=False,
+            disable_tqdm=not recipe.progress, **device_args(recipe.precision),
         )
         trainer = ContinualTrainer(
             model=model, args=args, train_dataset=EEDataset(examples), data_collator=collator, processing_class=proto.tokenizer,
@@ -302,15 +259,15 @@ def _run_one(proto: _Protocol, method: str, spec: str, order_id: int, seed: int,
             old_trigger_classes=old_trig, old_role_classes=old_roles, kd_weight=cfg.kd_weight,
             kd_temperature=cfg.kd_temperature, arguments=cfg.arguments,
         )
-        trainer.head_learning_rate = cfg.head_learning_rate
+        trainer.head_learning_rate = recipe.head_learning_rate
         trainer.train()
         model = trainer.model
         del trainer, teacher
-        if method in ("replay", "replay-kd"):
+        if method.replays:
             current = [restrict_events(proto.train[i], proto.streams[task]) for i in proto.members[task]]
-            cur_examples, _ = encode_sentences(current, proto.tokenizer, proto.labels, max_seq_len=cfg.max_seq_len,
+            cur_examples, _ = encode_sentences(current, proto.tokenizer, proto.labels, max_seq_len=recipe.max_seq_len,
                                                graphs=[by_id[s.id] for s in current])
-            feats = trigger_features(model, current, EEDataset(cur_examples), collator, proto.streams[task], cfg.eval_batch_size)
+            feats = trigger_features(model, current, EEDataset(cur_examples), collator, proto.streams[task], recipe.eval_batch_size)
             for t, picked in select_exemplars(feats, cfg.memory).items():
                 memory[t] = [[current[i].id, task] for i in picked]
         task_dir.mkdir(parents=True, exist_ok=True)
@@ -330,7 +287,7 @@ def _run_one(proto: _Protocol, method: str, spec: str, order_id: int, seed: int,
         logger.info("%s step %d/%d (task %d): trigger_cls %.1f arg_cls %.1f (%.0f s)", run_dir.name, step + 1, n_steps, task,
                     scores["dev"]["trigger_cls"]["f1"], scores["dev"]["arg_cls"]["f1"], result["seconds"])
     results = {
-        "protocol": "continual", "method": method, "graphs": graph_label(spec, cfg.graphs), "graph_source": spec,
+        "protocol": "continual", "method": method.name, "graphs": graph_label(spec, cfg.graphs), "graph_source": spec,
         "order_id": order_id, "order": order, "seed": seed, "steps": steps, "summary": summarize_run(steps, order),
     }
     write_json(run_dir / "results.json", results)
@@ -340,9 +297,6 @@ def _run_one(proto: _Protocol, method: str, spec: str, order_id: int, seed: int,
 def run_continual(cfg: ContinualConfig) -> list[dict[str, Any]]:
     """Every (method, graphs, order, seed) run of ``cfg`` (finished runs are read back, interrupted
     ones resume); writes ``OUTPUT/report.md`` and ``OUTPUT/continual.png``."""
-    for m in cfg.methods:
-        if m not in METHODS:
-            raise ValueError(f"unknown method {m!r}: choose from {', '.join(METHODS)}")
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     proto = _Protocol(cfg)
@@ -350,12 +304,10 @@ def run_continual(cfg: ContinualConfig) -> list[dict[str, Any]]:
     results = []
     for spec in cfg.graphs:
         label = graph_label(spec, cfg.graphs)
-        for method in cfg.methods:
+        for method in (CONTINUAL_METHODS.get(m)() for m in cfg.methods):
             for order_id in range(len(proto.orders)):
                 for seed in cfg.seeds:
-                    run_dir = out / "runs" / f"{method}-{label}" / f"order{order_id}-seed{seed}"
+                    run_dir = out / "runs" / f"{method.name}-{label}" / f"order{order_id}-seed{seed}"
                     results.append(_run_one(proto, method, spec, order_id, seed, run_dir))
-    from .protocol_report import write_report
-
     write_report([out], out)
     return results

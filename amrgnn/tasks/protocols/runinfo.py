@@ -10,12 +10,12 @@ import os
 import platform
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["file_sha256", "mean_ci", "package_versions", "read_json", "run_metadata", "write_json"]
+__all__ = ["file_sha256", "package_versions", "read_json", "run_metadata", "write_json"]
 
 
 @lru_cache(maxsize=64)
@@ -47,7 +47,7 @@ def package_versions() -> dict[str, str]:
 
 
 def _git_commit() -> str | None:
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     if not (root / ".git").exists():
         return None
     try:
@@ -88,19 +88,3 @@ def write_json(path: str | os.PathLike, obj: Any) -> None:
 def read_json(path: str | os.PathLike) -> Any:
     with open(path, encoding="utf-8") as f:
         return json.load(f)
-
-
-def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float]:
-    """Mean and the half-width of its Student-t confidence interval (``nan`` for one value)."""
-    import math
-
-    from scipy import stats
-
-    n = len(values)
-    if n == 0:
-        return math.nan, math.nan
-    mean = sum(values) / n
-    if n == 1:
-        return mean, math.nan
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    return mean, float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)

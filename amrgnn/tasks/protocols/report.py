@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .runinfo import mean_ci, read_json
+from ...stats import group_by, mean_ci
+from ...viz.protocols import continual_figure, low_resource_figure
+from .runinfo import read_json
 
 __all__ = ["collect_results", "format_ci", "report_markdown", "write_report"]
 
@@ -37,24 +39,17 @@ def format_ci(values: Sequence[float]) -> str:
     return f"{mean:.1f}" if math.isnan(half) else f"{mean:.1f} ± {half:.1f}"
 
 
-def _split(r: dict[str, Any]) -> str:
+def result_split(r: dict[str, Any]) -> str:
     first = r["steps"][0]["scores"] if r["protocol"] == "continual" else r["scores"]
     return "test" if "test" in first else "dev"
 
 
-def _group(rows: Iterable[dict[str, Any]], *keys: str) -> dict[tuple, list[dict[str, Any]]]:
-    out: dict[tuple, list[dict[str, Any]]] = {}
-    for r in rows:
-        out.setdefault(tuple(r[k] for k in keys), []).append(r)
-    return out
-
-
 def _continual(rows: list[dict[str, Any]]) -> list[str]:
-    split = _split(rows[0])
+    split = result_split(rows[0])
     lines = [f"## Continual (class-incremental), {split} split: micro-F1 on the types seen so far", "",
              "| method | graphs | runs | avg Trig-C | final Trig-C | forgetting Trig-C | avg Arg-C | final Arg-C | forgetting Arg-C |",
              "|---|---|---|---|---|---|---|---|---|"]
-    groups = _group(rows, "method", "graphs")
+    groups = group_by(rows, "method", "graphs")
     for (method, graphs), rs in groups.items():
         cells = []
         for m in ("trigger_cls", "arg_cls"):
@@ -72,13 +67,13 @@ def _continual(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _low_resource(rows: list[dict[str, Any]]) -> list[str]:
-    split = _split(rows[0])
+    split = result_split(rows[0])
     labels = sorted({r["graphs"] for r in rows})
     unit = rows[0]["unit"]
     lines = [f"## Low-resource learning curve ({split} split; training {unit} sampled, several seeds)", "",
              f"| {unit} | fraction | " + " | ".join(f"Trig-C {g} | Arg-C {g}" for g in labels) + " |",
              "|---|---|" + "---|---|" * len(labels)]
-    by = _group(rows, "size", "graphs")
+    by = group_by(rows, "size", "graphs")
     for size in sorted({r["size"] for r in rows}):
         frac = next(r["fraction"] for r in rows if r["size"] == size)
         cells = []
@@ -94,7 +89,7 @@ def _cross_domain(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["## Cross-domain: train on the source domain(s), test on each domain", "",
              "| graphs | source | target | runs | shared types | Trig-I | Trig-C | Arg-C | gap Trig-I | gap Trig-C |",
              "|---|---|---|---|---|---|---|---|---|---|"]
-    for (graphs, source), rs in _group(rows, "graphs", "source").items():
+    for (graphs, source), rs in group_by(rows, "graphs", "source").items():
         targets = sorted(k[len("test."):] for k in rs[0]["scores"] if k.startswith("test."))
         targets.sort(key=lambda t: (t != source, t in rs[0]["source_domains"] and t != source, t))
 
@@ -129,61 +124,6 @@ def report_markdown(results: list[dict[str, Any]]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _plot_continual(rows: list[dict[str, Any]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    split = _split(rows[0])
-    metrics = [m for m in ("trigger_cls", "arg_cls") if any(r["summary"][split][m]["final"] for r in rows)] or ["trigger_cls"]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.2 * len(metrics), 3.8), squeeze=False)
-    for ax, m in zip(axes[0], metrics, strict=True):
-        for (method, graphs), rs in _group(rows, "method", "graphs").items():
-            steps = min(len(r["steps"]) for r in rs)
-            xs = list(range(1, steps + 1))
-            stats = [mean_ci([r["summary"][split][m]["curve"][t] for r in rs]) for t in range(steps)]
-            means = [s[0] for s in stats]
-            line = ax.plot(xs, means, marker="o", label=f"{method} ({graphs})")[0]
-            if len(rs) > 1:
-                ax.fill_between(xs, [a - b for a, b in stats], [a + b for a, b in stats], color=line.get_color(), alpha=0.15)
-        ax.set_xlabel("task")
-        ax.set_ylabel(f"{m.replace('_', ' ')} F1 on seen types ({split})")
-        ax.set_xticks(range(1, max(len(r["steps"]) for r in rows) + 1))
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def _plot_low_resource(rows: list[dict[str, Any]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    split = _split(rows[0])
-    fig, axes = plt.subplots(1, 2, figsize=(10.4, 3.8))
-    for ax, m in zip(axes, ("trigger_cls", "arg_cls"), strict=True):
-        for g in sorted({r["graphs"] for r in rows}):
-            by = _group([r for r in rows if r["graphs"] == g], "size")
-            sizes = sorted(k[0] for k in by)
-            stats = [mean_ci([r["scores"][split][m]["f1"] for r in by[(s,)]]) for s in sizes]
-            line = ax.plot(sizes, [s[0] for s in stats], marker="o", label=g)[0]
-            lo = [a - (0 if math.isnan(b) else b) for a, b in stats]
-            hi = [a + (0 if math.isnan(b) else b) for a, b in stats]
-            ax.fill_between(sizes, lo, hi, color=line.get_color(), alpha=0.15)
-        ax.set_xscale("log")
-        ax.set_xlabel(f"training {rows[0]['unit']}")
-        ax.set_ylabel(f"{m.replace('_', ' ')} F1 ({split})")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def write_report(dirs: Iterable[str | os.PathLike], out: str | os.PathLike) -> str:
     """Write ``report.md`` (and ``continual.png`` / ``low_resource.png`` where those protocols ran)
     into ``out``; returns the markdown."""
@@ -194,8 +134,8 @@ def write_report(dirs: Iterable[str | os.PathLike], out: str | os.PathLike) -> s
     (out / "report.md").write_text(text, encoding="utf-8")
     cont = [r for r in results if r["protocol"] == "continual"]
     if cont:
-        _plot_continual(cont, out / "continual.png")
+        continual_figure(cont, result_split(cont[0])).savefig(out / "continual.png", dpi=120)
     low = [r for r in results if r["protocol"] == "low-resource"]
     if low:
-        _plot_low_resource(low, out / "low_resource.png")
+        low_resource_figure(low, result_split(low[0])).savefig(out / "low_resource.png", dpi=120)
     return text
