@@ -69,3 +69,59 @@ def test_help(argv, capsys):
     with pytest.raises(SystemExit) as e:
         main(argv)
     assert e.value.code == 0 and "usage" in capsys.readouterr().out
+
+
+def test_internal_bug_is_not_bad_input(monkeypatch):
+    """An internal IndexError/KeyError is a bug: it propagates (traceback, exit 1), never 'exit 2'."""
+    import amrgnn.cli as cli
+    from amrgnn.cli.command import Command
+
+    monkeypatch.setattr(cli, "COMMANDS", (Command("boom", "x", lambda p: None, lambda a: [][1]),))
+    with pytest.raises(IndexError):
+        cli.main(["boom"])
+    # through the console entry point: a traceback and exit status 1
+    code = ("import sys, amrgnn.cli as c; from amrgnn.cli.command import Command\n"
+            "c.COMMANDS = (Command('boom', 'x', lambda p: None, lambda a: {}['missing']),)\n"
+            "sys.exit(c.main(['boom']))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "Traceback" in res.stderr and "KeyError: 'missing'" in res.stderr
+
+
+def test_input_errors_are_one_line_exit_2(tmp_path, capsys):
+    assert main(["evaluate", "--gold", str(tmp_path / "nope.jsonl"), "--pred", str(tmp_path / "nope.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nope.jsonl: no such file or directory" in err
+    assert main(["show", str(SAMPLE), "--id", "no-such-id", "-o", str(tmp_path / "x.png")]) == 2
+    assert "no graph with id 'no-such-id'" in capsys.readouterr().err
+
+
+def test_help_imports_no_torch():
+    """Every command's parser is built from torch-free modules (``--help`` stays fast)."""
+    code = ("import sys; from amrgnn.cli import build_parser, COMMANDS; p = build_parser()\n"
+            "for c in COMMANDS:\n"
+            "    try: p.parse_args([c.name, '--help'])\n"
+            "    except SystemExit: pass\n"
+            "heavy = [m for m in ('torch', 'transformers', 'torch_geometric', 'matplotlib') if m in sys.modules]\n"
+            "assert not heavy, heavy")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+
+
+def test_options_come_from_the_config_dataclasses():
+    """train-ee's options and defaults are EEConfig's fields; the protocols reuse them."""
+    import dataclasses
+
+    from amrgnn.cli import build_parser
+    from amrgnn.tasks.ee import EEConfig
+
+    parser = build_parser()
+    args = parser.parse_args(["train-ee", "--train", "a", "--dev", "b", "--output-dir", "o"])
+    cfg = EEConfig(train="a", dev="b", output_dir="o")
+    for f in dataclasses.fields(EEConfig):
+        if f.metadata.get("cli"):
+            assert getattr(args, f.name) == getattr(cfg, f.name), f.name
+    cont = parser.parse_args(["continual", "--train", "a", "--dev", "b", "--output-dir", "o", "--method", "joint,replay",
+                              "--no-progress"])
+    assert cont.epochs == 5.0 and cont.methods == ["joint,replay"] and cont.progress is False
+    with pytest.raises(SystemExit):
+        parser.parse_args(["train-ee", "--train", "a", "--dev", "b", "--output-dir", "o", "--format", "conll"])

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from amrgnn.cli import main
-from amrgnn.data.events import read_events
+from amrgnn.data.events import EventFormatError, read_events
 from amrgnn.tasks.ee.score import score_events, write_per_type_csv
 
 from ..conftest import FIXTURES
@@ -70,3 +70,46 @@ def test_cli_evaluate_json(tmp_path, capsys):
     assert out_csv.is_file()
     assert main(["evaluate", "--gold", str(EV / "empty.jsonl"), "--pred", str(EV / "pred.oneie.jsonl")]) == 2
     assert "empty.jsonl:1: no sentences" in capsys.readouterr().err
+
+
+def _write(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_evaluate_accepts_any_well_formed_system_output(tmp_path, capsys):
+    """System output may put two events on one word, repeat an event, or overlap triggers: it is
+    scored (duplicates once); only spans out of range are refused."""
+    gold = _write(tmp_path / "gold.jsonl", [{
+        "wnd_id": "s1", "tokens": ["Rebels", "attacked", "and", "killed", "soldiers"],
+        "entity_mentions": [{"id": "m1", "start": 0, "end": 1}, {"id": "m2", "start": 4, "end": 5}],
+        "event_mentions": [  # gold: one word evoking two types is valid
+            {"event_type": "Conflict:Attack", "trigger": {"start": 3, "end": 4}, "arguments": [{"entity_id": "m2", "role": "Target"}]},
+            {"event_type": "Life:Die", "trigger": {"start": 3, "end": 4}, "arguments": [{"entity_id": "m2", "role": "Victim"}]},
+        ],
+    }])
+    attack = {"event_type": "Conflict:Attack", "trigger": {"start": 3, "end": 4}, "arguments": [{"start": 4, "end": 5, "role": "Target"}]}
+    pred = _write(tmp_path / "pred.jsonl", [{
+        "wnd_id": "s1", "tokens": ["Rebels", "attacked", "and", "killed", "soldiers"],
+        "event_mentions": [
+            attack, attack,  # a duplicated event
+            {"event_type": "Life:Die", "trigger": {"start": 3, "end": 4}, "arguments": []},  # same word, second type
+            {"event_type": "Conflict:Attack", "trigger": {"start": 1, "end": 4}, "arguments": []},  # overlaps 3:4
+        ],
+    }])
+    assert main(["evaluate", "--gold", str(gold), "--pred", str(pred), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    # triggers (type, span): predicted {Attack 3:4, Die 3:4, Attack 1:4} vs gold {Attack 3:4, Die 3:4}
+    assert scores["trigger_cls"]["p"] == pytest.approx(200 / 3) and scores["trigger_cls"]["r"] == pytest.approx(100)
+    # arguments: predicted {Attack/Target} (once) vs gold {Attack/Target, Die/Victim}
+    assert scores["arg_cls"]["p"] == pytest.approx(100) and scores["arg_cls"]["r"] == pytest.approx(50)
+    # the strict gold reader still refuses the overlapping trigger
+    with pytest.raises(EventFormatError, match="overlapping-trigger"):
+        read_events(pred)
+    assert main(["evaluate", "--gold", str(pred), "--pred", str(pred)]) == 2
+    assert "overlapping-trigger" in capsys.readouterr().err
+    # out-of-range spans are not well-formed, even for a prediction
+    bad = _write(tmp_path / "bad.jsonl", [{"wnd_id": "s1", "tokens": ["a"], "event_mentions": [
+        {"event_type": "X", "trigger": {"start": 0, "end": 3}, "arguments": []}]}])
+    assert main(["evaluate", "--gold", str(gold), "--pred", str(bad)]) == 2
+    assert "bad.jsonl:1: sentence 's1'" in capsys.readouterr().err

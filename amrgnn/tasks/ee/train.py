@@ -26,12 +26,16 @@ from ...data.graphs import VOCAB_FILE, attach_graphs, parse_graph_source
 from ...errors import UsageError
 from ...models import AMRDebertaConfig, AMRDebertaForEventExtraction
 from ...models.convert import convert_bert_to_deberta, offline_backbone_dir
+from ...viz.curves import CurveScale
 from ..training import AtomicCheckpointTrainer, MetricsLogger, device_args, last_complete_checkpoint
 from .config import EEConfig
 from .predict import predict_sentences, write_predictions
 from .score import score_events, write_per_type_csv
 
 logger = logging.getLogger(__name__)
+
+#: the scorer reports F1 in percent
+EE_CURVES = CurveScale("F1 (%)", (0, 100))
 
 __all__ = ["EETrainer", "fit_event_model", "read_split", "resolve_ee_backbone", "run_event_extraction"]
 
@@ -202,7 +206,7 @@ def fit_event_model(
         eval_dataset=enc["dev"],
         data_collator=collator,
         processing_class=tokenizer,
-        callbacks=[MetricsLogger(out, curves=("trigger_cls_f1", "arg_cls_f1"))],
+        callbacks=[MetricsLogger(out, curves=("trigger_cls_f1", "arg_cls_f1"), scale=EE_CURVES)],
         eval_sentences=dev,
         candidates="predicted" if predicted else "given",
     )
