@@ -51,6 +51,15 @@ def test_low_resource_curve(backbone, corpus, tmp_path, capsys, monkeypatch):
     for size in (2, 3, 9):
         assert f"| {size} | " in printed
     assert (out / "low_resource.png").stat().st_size > 0
+    # results.csv: one row per (run, split, metric), the same F1 as results.json
+    import pandas as pd
+
+    table = pd.read_csv(out / "results.csv")
+    assert len(table) == 6 * 2 * 6 and set(table["split"]) == {"dev", "test"}
+    for r in results:
+        row = table[(table["size"] == r["size"]) & (table["seed"] == r["seed"]) & (table["split"] == "test")
+                    & (table["metric"] == "arg_cls")]
+        assert row["f1"].item() == pytest.approx(r["scores"]["test"]["arg_cls"]["f1"])
     # finished runs are read back, not retrained
     monkeypatch.setattr(ee_runs, "fit_event_model", lambda *a, **k: pytest.fail("retrained a finished run"))
     assert main(args) == 0

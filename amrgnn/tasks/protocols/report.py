@@ -9,11 +9,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ...stats import group_by, mean_ci
 from ...viz.protocols import continual_figure, low_resource_figure
 from .runinfo import read_json
 
-__all__ = ["collect_results", "format_ci", "report_markdown", "write_report"]
+__all__ = ["collect_results", "format_ci", "report_markdown", "results_frame", "write_report"]
 
 
 def collect_results(dirs: Iterable[str | os.PathLike]) -> list[dict[str, Any]]:
@@ -124,14 +126,36 @@ def report_markdown(results: list[dict[str, Any]]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def results_frame(results: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """One row per (run, split, metric) with the run's identifying fields (protocol, method,
+    graphs, size, source, seed...) and its F1: continual runs give their final and average F1 and
+    forgetting, the others their scores. The long layout a user groups and pivots with pandas."""
+    rows = []
+    for r in results:
+        ident = {k: v for k, v in r.items() if isinstance(v, (str, int, float)) and k not in ("path",)}
+        ident["run"] = str(Path(r["path"]).parent)
+        if r["protocol"] == "continual":
+            for split, metrics in r["summary"].items():
+                for m, v in metrics.items():
+                    rows.append({**ident, "split": split, "metric": m, "f1": v["final"], "average_f1": v["average"],
+                                 "forgetting": v["forgetting"]})
+        else:
+            for split, scores in r["scores"].items():
+                for m, v in scores.items():
+                    if isinstance(v, dict) and "f1" in v:
+                        rows.append({**ident, "split": split, "metric": m, "p": v["p"], "r": v["r"], "f1": v["f1"]})
+    return pd.DataFrame(rows)
+
+
 def write_report(dirs: Iterable[str | os.PathLike], out: str | os.PathLike) -> str:
-    """Write ``report.md`` (and ``continual.png`` / ``low_resource.png`` where those protocols ran)
-    into ``out``; returns the markdown."""
+    """Write ``report.md``, ``results.csv`` (:func:`results_frame`) and ``continual.png`` /
+    ``low_resource.png`` where those protocols ran into ``out``; returns the markdown."""
     out = Path(out)
     results = collect_results(dirs)
     text = report_markdown(results)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(text, encoding="utf-8")
+    results_frame(results).to_csv(out / "results.csv", index=False)
     cont = [r for r in results if r["protocol"] == "continual"]
     if cont:
         continual_figure(cont, result_split(cont[0])).savefig(out / "continual.png", dpi=120)
