@@ -1,5 +1,9 @@
 """A fast rule-based aligner for AMR graphs that come without token alignments.
 
+(Over the project's ~400-line limit: lemmatiser, word tables, caches, candidate rules, layout and
+roles still share this module; issue 13 splits it by stage and replaces the inflection rules with
+lemminflect.)
+
 :func:`align` links the concepts, constants and some roles of an :class:`~amrgnn.graph.io.AMR` to
 its tokens, following the conventions of the ISI automatic alignments (``~e.N``):
 

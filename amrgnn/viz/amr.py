@@ -10,6 +10,10 @@ to them; unaligned tokens are greyed. When the graph has alignments, siblings ar
 position of their aligned tokens and tokens are pulled under their concepts, so that most alignment
 lines stay short and uncrossed.
 
+Longer than the project's ~400-line modules on purpose: one layout algorithm (tree layout, token
+placement, edge routing around labels) whose steps share private measuring state and read best top
+to bottom.
+
 Example::
 
     from amrgnn.graph.io import read_amr
