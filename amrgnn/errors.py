@@ -3,7 +3,7 @@ any other exception is a bug and keeps its traceback (exit status 1)."""
 
 from __future__ import annotations
 
-__all__ = ["InputError", "UsageError"]
+__all__ = ["InputError", "MissingDependencyError", "MissingInputError", "UsageError"]
 
 
 class InputError(Exception):
@@ -12,3 +12,11 @@ class InputError(Exception):
 
 class UsageError(InputError, ValueError):
     """An option or combination of options that cannot work (what to pass instead is in the message)."""
+
+
+class MissingInputError(InputError, FileNotFoundError):
+    """An input file or directory that is not there (or lacks what it must hold)."""
+
+
+class MissingDependencyError(InputError, ImportError):
+    """An optional package or model the chosen option needs is not installed."""

@@ -122,7 +122,8 @@ def add_options(
             if default is True:
                 flag = meta["flag"] or "--no-" + f.name.replace("_", "-")
                 kwargs.setdefault("action", "store_false")
-                help_text = f"turn off: {help_text}"
+                if not meta["flag"]:
+                    help_text = f"turn off: {help_text}"
             else:
                 kwargs.setdefault("action", "store_true")
             target.add_argument(flag, dest=f.name, default=bool(default), help=help_text, **kwargs)

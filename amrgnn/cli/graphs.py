@@ -176,8 +176,6 @@ def _add_convert(p: argparse.ArgumentParser) -> None:
 def _run_convert(args: argparse.Namespace) -> int:
     from ..models.convert import check_against_bert, convert_bert_to_deberta, offline_backbone_dir
 
-    if args.bert_dir != "offline":
-        existing_path(args.bert_dir)
     src = offline_backbone_dir() if args.bert_dir == "offline" else Path(args.bert_dir)
     out = convert_bert_to_deberta(src, args.out_dir)
     print(f"wrote a deberta-v2 checkpoint to {out} (from {src})")

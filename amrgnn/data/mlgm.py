@@ -31,6 +31,7 @@ import torch
 from torch import Tensor
 from torch.utils.data import Dataset
 
+from ..errors import UsageError
 from ..graph.align import align
 from ..graph.columns import EncodeOptions, encode_amrs
 from ..graph.hetero import SUBWORD, TOKEN
@@ -118,7 +119,7 @@ def prepare_mlgm_examples(
         skip_invalid: skip malformed graphs (counted by reason) instead of raising.
     """
     if max_seq_len < 3:
-        raise ValueError(f"max_seq_len must be >= 3, got {max_seq_len}")
+        raise UsageError(f"max_seq_len must be >= 3, got {max_seq_len}")
     read_stats = ReadStats()
     amrs: list[AMR] = []
     stats = MLGMPrepStats()
@@ -172,7 +173,7 @@ def split_by_id(ids: Iterable[str], validation_fraction: float, seed: int) -> tu
     ``ceil(fraction * n)`` are validation. Independent of the order the corpora are read in."""
     ids = list(ids)
     if not 0.0 <= validation_fraction < 1.0:
-        raise ValueError(f"validation_fraction must be in [0, 1), got {validation_fraction}")
+        raise UsageError(f"validation_fraction must be in [0, 1), got {validation_fraction}")
     ranked = sorted(ids, key=lambda x: hashlib.sha256(f"{seed}:{x}".encode()).hexdigest())
     n_val = math.ceil(validation_fraction * len(ids)) if validation_fraction > 0 else 0
     val = set(ranked[:n_val])
@@ -200,7 +201,7 @@ class MaskingConfig:
     @classmethod
     def for_tokenizer(cls, tokenizer: Any, **rates: float) -> MaskingConfig:
         if tokenizer.mask_token_id is None:
-            raise ValueError("the tokenizer has no mask token")
+            raise UsageError("the tokenizer has no mask token")
         special = set(tokenizer.all_special_ids)
         allowed = torch.tensor([i for i in range(len(tokenizer)) if i not in special], dtype=torch.long)
         return cls(mask_token_id=tokenizer.mask_token_id, random_token_ids=allowed, **rates)

@@ -22,6 +22,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import Tensor
 
+from ..errors import UsageError
 from ..utils import bulk_mode
 from .convert import GraphArrays, extract_arrays, token_graph_union
 from .hetero import ALIGNED, CONCEPT, REL, SUBWORD, TOKEN, AMRGraphData
@@ -131,7 +132,7 @@ class GraphColumns:
         with open(d / "graphs.json", encoding="utf-8") as fh:
             head = json.load(fh)
         if head.get("format") != "amrgnn-columns" or head.get("version") != COLUMNS_FORMAT:
-            raise ValueError(f"{d / 'graphs.json'}: not amrgnn processed graphs (format {COLUMNS_FORMAT})")
+            raise UsageError(f"{d / 'graphs.json'}: not amrgnn processed graphs (format {COLUMNS_FORMAT})")
         tensors = load_file(str(d / "graphs.safetensors"))
         values = {k: v for k, v in tensors.items() if not k.endswith("#ptr")}
         ptr = {k[: -len("#ptr")]: v for k, v in tensors.items() if k.endswith("#ptr")}

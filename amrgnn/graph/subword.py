@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
+from ..errors import UsageError
 from .projection import project_edges, unique_typed_edges
 
 __all__ = ["project_to_subwords", "word_ids_tensor", "load_tokenizer"]
@@ -58,5 +59,5 @@ def load_tokenizer(name_or_path: str):
 
     tok = AutoTokenizer.from_pretrained(name_or_path, use_fast=True)
     if not tok.is_fast:
-        raise ValueError(f"{name_or_path}: a fast tokenizer is needed for word_ids()")
+        raise UsageError(f"{name_or_path}: a fast tokenizer is needed for word_ids()")
     return tok

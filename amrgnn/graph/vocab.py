@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..errors import UsageError
 from .io import AMR
 
 __all__ = ["AMRVocab", "split_sense", "join_sense", "PAD", "UNK", "NONE", "INSTANCE"]
@@ -134,7 +135,7 @@ class AMRVocab:
         with open(path, encoding="utf-8") as fh:
             d = json.load(fh)
         if d.get("format") != "amrgnn-vocab" or d.get("version") != FORMAT_VERSION:
-            raise ValueError(f"{path}: not an amrgnn vocabulary (format {FORMAT_VERSION})")
+            raise UsageError(f"{path}: not an amrgnn vocabulary (format {FORMAT_VERSION})")
         return cls(concepts=d["concepts"], senses=d["senses"], relations=d["relations"])
 
     # ---------------------------------------------------------------- lookups

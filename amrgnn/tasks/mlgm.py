@@ -12,7 +12,7 @@ import logging
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,11 @@ from torch.nn import functional as F
 from transformers import AutoTokenizer, TrainingArguments, set_seed
 
 from ..data.mlgm import MaskingConfig, MLGMCollator, MLGMDataset, prepare_mlgm_examples, split_by_id
+from ..errors import UsageError
 from ..graph.vocab import AMRVocab
 from ..models import AMRDebertaConfig, AMRDebertaForMaskedGraphModeling
 from ..models.convert import convert_bert_to_deberta, offline_backbone_dir
+from .mlgm_config import MLGMConfig
 from .training import (
     AtomicCheckpointTrainer,
     EpochSetter,
@@ -37,45 +39,6 @@ logger = logging.getLogger(__name__)
 __all__ = ["Backbone", "MLGMConfig", "MLGMTrainer", "load_backbone", "resolve_backbone", "run_pretraining"]
 
 VOCAB_FILE = "amr_vocab.json"
-
-
-@dataclass
-class MLGMConfig:
-    """Everything one MLGM run needs (the command-line flags, one to one)."""
-
-    data: list[str]
-    output_dir: str
-    backbone: str = "offline"
-    model_config: str | None = None
-    max_steps: int = -1
-    epochs: float = 3.0
-    batch_size: int = 8
-    eval_batch_size: int = 16
-    gradient_accumulation_steps: int = 1
-    learning_rate: float = 5e-5
-    head_learning_rate: float | None = None
-    weight_decay: float = 0.01
-    warmup_steps: int = 0
-    max_seq_len: int = 256
-    mask_text: float = 0.15
-    mask_graph: float = 0.3
-    negative_ratio: float = 0.2
-    validation_fraction: float = 0.1
-    save_steps: int = 500
-    save_total_limit: int | None = 3
-    eval_steps: int = 200
-    logging_steps: int = 20
-    seed: int = 42
-    resume: bool = False
-    precision: str = "auto"
-    workers: int = 0
-    align_missing: bool = True
-    skip_invalid: bool = False
-    use_graph: bool = True
-    graph_overrides: dict[str, Any] = field(default_factory=dict)
-    report_to: list[str] = field(default_factory=lambda: ["tensorboard"])
-    progress: bool = True
-    do_train: bool = True
 
 
 @dataclass
@@ -210,7 +173,7 @@ def run_pretraining(cfg: MLGMConfig) -> dict[str, Any]:
     if cfg.resume and resume_from is None:
         logger.warning("--resume: no complete checkpoint in %s, starting from the beginning", out)
     if not cfg.resume and last_complete_checkpoint(out) is not None:
-        raise ValueError(f"{out} already holds checkpoints: pass --resume to continue, or choose another --output-dir")
+        raise UsageError(f"{out} already holds checkpoints: pass --resume to continue, or choose another --output-dir")
     set_seed(cfg.seed)
 
     # The backbone first: its tokenizer, and an MLGM checkpoint's relation vocabulary.
@@ -227,7 +190,7 @@ def run_pretraining(cfg: MLGMConfig) -> dict[str, Any]:
     )
     model = load_backbone(backbone, len(vocab.relations), cfg.model_config, **cfg.graph_overrides)
     if not examples:
-        raise ValueError(f"no AMR graphs in {cfg.data}")
+        raise UsageError(f"no AMR graphs in {cfg.data}")
     train_ids, val_ids = split_by_id([e.id for e in examples], cfg.validation_fraction, cfg.seed)
     val_set = set(val_ids)
     train_ex = [e for e in examples if e.id not in val_set]

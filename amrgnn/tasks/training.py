@@ -16,6 +16,7 @@ import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_utils import get_last_checkpoint
 
+from ..errors import UsageError
 from ..viz.curves import ACCURACY, CurveScale, plot_curves, read_metrics
 
 __all__ = [
@@ -227,5 +228,5 @@ def precision_flags(precision: str) -> dict[str, bool]:
     if precision == "auto":
         precision = "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "fp32"
     if precision not in ("fp32", "bf16", "fp16"):
-        raise ValueError(f"precision must be auto, fp32, bf16 or fp16, got {precision!r}")
+        raise UsageError(f"precision must be auto, fp32, bf16 or fp16, got {precision!r}")
     return {"bf16": precision == "bf16", "fp16": precision == "fp16"}

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...errors import MissingInputError
 from ...stats import group_by, mean_ci
 from ...viz.protocols import continual_figure, low_resource_figure
 from .runinfo import read_json
@@ -24,7 +25,7 @@ def collect_results(dirs: Iterable[str | os.PathLike]) -> list[dict[str, Any]]:
     for d in dirs:
         d = Path(d)
         if not d.exists():
-            raise FileNotFoundError(f"{d}: no such directory")
+            raise MissingInputError(f"{d}: no such directory")
         for p in sorted(d.rglob("results.json")):
             r = read_json(p)
             if isinstance(r, dict) and "protocol" in r:
