@@ -101,7 +101,9 @@ def add_options(
     defaults = dict(defaults or {})
     needed = set(required) if required is not None else None
     target = parser.add_argument_group(group) if group else parser
-    for f in dataclasses.fields(cls):
+    own = [f for f in dataclasses.fields(cls) if f.name in vars(cls).get("__annotations__", {})]
+    inherited = [f for f in dataclasses.fields(cls) if f not in own]
+    for f in own + inherited:  # a class's own options first, then those of its bases
         meta = f.metadata
         if f.name in skip or not meta.get("cli", False):
             continue

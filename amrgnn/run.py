@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import InputError
+from .options import field_default
+from .tasks.options import TrainingOptions
 
 __all__ = ["build_parser", "main"]
 
@@ -40,6 +42,10 @@ IGNORED = {
 TASKS = ("MLGM", "AMREE")
 
 
+def _default(name: str) -> object:
+    return field_default(TrainingOptions, name)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m amrgnn.run", description=__doc__.split("\n\n")[0])
     p.add_argument("--task_name", required=True, help=f"one of {TASKS}")
@@ -49,18 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--do_eval", action="store_true")
     p.add_argument("--do_predict", action="store_true")
     p.add_argument("--num_train_epochs", type=float, default=3.0)
-    p.add_argument("--max_steps", type=int, default=-1)
+    p.add_argument("--max_steps", type=int, default=_default("max_steps"))
     p.add_argument("--warmup", type=float, default=0, help="warm-up steps (a value < 1 is a proportion of the steps)")
-    p.add_argument("--learning_rate", type=float, default=5e-5)
+    p.add_argument("--learning_rate", type=float, default=_default("learning_rate"))
     p.add_argument("--train_batch_size", type=int, default=8)
     p.add_argument("--eval_batch_size", type=int, default=16)
     p.add_argument("--accumulative_update", type=int, default=1)
-    p.add_argument("--max_seq_len", type=int, default=256)
+    p.add_argument("--max_seq_len", type=int, default=_default("max_seq_len"))
     p.add_argument("--init_model", default="offline", help="checkpoint directory or weights file")
     p.add_argument("--model_config", help="config.json (or its directory)")
-    p.add_argument("--workers", type=int, default=0)
+    p.add_argument("--workers", type=int, default=_default("workers"))
     p.add_argument("--dump_interval", type=int, default=500, help="checkpoint every N steps")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=int, default=_default("seed"))
     p.add_argument("--fp16", nargs="?", const="True", default=None, help="fp16 autocast")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--amr_graphs", default="none", help="AMREE: none | amrlib | penman:PATH")
