@@ -8,12 +8,12 @@ from ..registry import lazy_exports
 _EXPORTS = {
     "align": ".align",
     **dict.fromkeys(["EncodeOptions", "GraphColumns", "encode_amrs", "to_hetero"], ".columns"),
-    **dict.fromkeys(["INSTANCE_ID", "extract_arrays", "node_token_sets", "token_graph"], ".convert"),
+    **dict.fromkeys(["extract_arrays", "node_token_sets", "token_graph"], ".convert"),
     **dict.fromkeys(["AMRGraphData", "to_penman"], ".hetero"),
     **dict.fromkeys(["AMR", "AMRFormatError", "ReadStats", "expand_paths", "parse_amr", "read_amr"], ".io"),
     **dict.fromkeys(["KHop", "exact_k_hop", "exact_k_hop_typed"], ".khop"),
     **dict.fromkeys(["project_to_subwords", "word_ids_tensor"], ".subword"),
-    **dict.fromkeys(["AMRVocab", "split_sense"], ".vocab"),
+    **dict.fromkeys(["AMRVocab", "INSTANCE_ID", "split_sense"], ".vocab"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [

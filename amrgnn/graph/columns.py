@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import Tensor
 
@@ -128,15 +129,35 @@ class GraphColumns:
 
     @classmethod
     def load(cls, directory: str | os.PathLike) -> GraphColumns:
+        """Load what :meth:`save` wrote; a file that is not (or no longer) such a save raises
+        :class:`~amrgnn.errors.UsageError` naming it."""
         d = Path(directory)
-        with open(d / "graphs.json", encoding="utf-8") as fh:
-            head = json.load(fh)
-        if head.get("format") != "amrgnn-columns" or head.get("version") != COLUMNS_FORMAT:
-            raise UsageError(f"{d / 'graphs.json'}: not amrgnn processed graphs (format {COLUMNS_FORMAT})")
-        tensors = load_file(str(d / "graphs.safetensors"))
+        head_path, data_path = d / "graphs.json", d / "graphs.safetensors"
+        try:
+            head = json.loads(head_path.read_text(encoding="utf-8"))
+        except ValueError as e:  # JSON or UTF-8
+            raise UsageError(f"{head_path}: damaged ({e})") from None
+        if not isinstance(head, dict) or head.get("format") != "amrgnn-columns" or head.get("version") != COLUMNS_FORMAT:
+            raise UsageError(f"{head_path}: not amrgnn processed graphs (format {COLUMNS_FORMAT})")
+        try:
+            tensors = load_file(str(data_path))
+        except SafetensorError as e:
+            raise UsageError(f"{data_path}: damaged ({e})") from None
         values = {k: v for k, v in tensors.items() if not k.endswith("#ptr")}
         ptr = {k[: -len("#ptr")]: v for k, v in tensors.items() if k.endswith("#ptr")}
-        return cls(values=values, ptr=ptr, ids=head["ids"], tokens=head["tokens"], meta=head.get("meta", {}))
+        ids, tokens = head.get("ids"), head.get("tokens")
+        n = len(ids) if isinstance(ids, list) else -1
+
+        def consistent(key: str, v: Tensor) -> bool:  # one value per graph, or ragged with a [n + 1] ptr
+            p = ptr.get(key)
+            if p is None:
+                return key[0] in "cg" and v.size(-1) == n
+            return p.numel() == n + 1 and int(p[-1]) == v.size(-1)
+
+        bad = [k for k, v in values.items() if not consistent(k, v)]
+        if n < 0 or not isinstance(tokens, list) or len(tokens) != n or bad:
+            raise UsageError(f"{data_path}: does not match {head_path.name} ({n} graphs; columns {bad[:3]} disagree)")
+        return cls(values=values, ptr=ptr, ids=ids, tokens=tokens, meta=head.get("meta", {}))
 
 
 class _Builder:

@@ -28,12 +28,9 @@ from torch import Tensor
 from .io import AMR
 from .projection import project_edges, unique_typed_edges
 from .ragged import flat, lengths, ptr
-from .vocab import AMRVocab
+from .vocab import INSTANCE_ID, AMRVocab
 
 __all__ = ["GraphArrays", "extract_arrays", "node_token_sets", "token_graph", "token_graph_union", "INSTANCE_ID"]
-
-#: Relation id of the INSTANCE relation in every :class:`AMRVocab`.
-INSTANCE_ID = 2
 
 
 @dataclass

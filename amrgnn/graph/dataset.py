@@ -2,15 +2,20 @@
 
 :func:`prepare_corpus` reads, optionally aligns, builds (or loads) the vocabulary, encodes and saves
 ``graphs.safetensors``, ``graphs.json``, ``vocab.json`` and ``summary.json`` in one directory. The
-cache key hashes the content of every input file, the options and the format versions; a second run
-with the same key loads the saved columns instead of recomputing them.
+cache key hashes the content of every input file, the options, the tokenizer's files (what its
+``save_pretrained`` writes, not its name or path) and the format versions; a second run with the same
+key loads the saved columns instead of recomputing them. ``summary.json`` is written last and records
+the SHA-256 of the files it describes: a cache whose files are missing, truncated or changed is
+rebuilt, with a logged warning and ``summary["cache"] == "rebuilt (damaged: <reason>)"``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -18,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safetensors import SafetensorError
 from torch_geometric.data import Dataset
 
 from ..utils import bulk_mode
@@ -26,7 +32,11 @@ from .hetero import AMRGraphData
 from .io import AMR, AMRFormatError, ReadStats, expand_paths, read_amr
 from .vocab import AMRVocab
 
-__all__ = ["AMRDataset", "PreparedCorpus", "prepare_corpus", "cache_key"]
+__all__ = ["AMRDataset", "PreparedCorpus", "prepare_corpus", "cache_key", "tokenizer_sha256"]
+
+logger = logging.getLogger(__name__)
+#: The files of a prepared corpus whose SHA-256 ``summary.json`` records.
+_SAVED_FILES = ("graphs.safetensors", "graphs.json", "vocab.json")
 
 
 class AMRDataset(Dataset):
@@ -71,10 +81,10 @@ class _Options:
     undirected: bool
     align: bool
     skip_invalid: bool
-    tokenizer: str | None
+    tokenizer_sha: str | None
     vocab_sha: str | None
     columns_format: int = COLUMNS_FORMAT
-    pipeline: str = field(default="amrgnn-prepare-1")
+    pipeline: str = field(default="amrgnn-prepare-2")
 
 
 def _sha256_file(path: Path) -> str:
@@ -83,6 +93,48 @@ def _sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def tokenizer_sha256(tokenizer: Any) -> str:
+    """SHA-256 of the files ``tokenizer.save_pretrained`` writes (vocabulary, rules, special tokens):
+    what the sub-word graphs depend on, wherever the tokenizer was loaded from."""
+    h = hashlib.sha256()
+    with tempfile.TemporaryDirectory() as d:
+        tokenizer.save_pretrained(d)
+        for f in sorted(p for p in Path(d).rglob("*") if p.is_file()):
+            h.update(f"\0{f.relative_to(d).as_posix()}\0{_sha256_file(f)}".encode())
+    return h.hexdigest()
+
+
+def _load_cached(out: Path, key: str) -> tuple[AMRDataset, dict[str, Any]] | str | None:
+    """The saved result under ``key``; ``None`` when there is none (or it is another key's); the
+    reason as a string when the saved files are damaged."""
+    summary_path = out / "summary.json"
+    if not summary_path.is_file():
+        return None
+    try:
+        old = json.loads(summary_path.read_text(encoding="utf-8"))
+        if not isinstance(old, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as e:
+        return f"summary.json: {e}"
+    if old.get("cache_key") != key:
+        return None
+    recorded = old.get("files_sha256")
+    if not isinstance(recorded, dict):
+        return "summary.json: no file checksums (written by an older version)"
+    for name in _SAVED_FILES:
+        try:
+            sha = _sha256_file(out / name)
+        except OSError as e:
+            return f"{name}: {e.strerror or e}"
+        if sha != recorded.get(name):
+            return f"{name}: content differs from what was written (truncated or changed)"
+    try:
+        ds = AMRDataset.load(out)
+    except (OSError, ValueError, KeyError, TypeError, SafetensorError) as e:
+        return str(e)
+    return ds, old
 
 
 def cache_key(files: Iterable[Path], options: dict[str, Any]) -> str:
@@ -127,34 +179,42 @@ def prepare_corpus(
 
     Returns:
         a :class:`PreparedCorpus` with the dataset, the vocabulary and the summary (also in
-        ``summary.json``); ``summary["cached"]`` says whether it came from the cache.
+        ``summary.json``); ``summary["cached"]`` says whether it came from the cache and
+        ``summary["cache"]`` how: ``"hit"``, ``"new"`` (no saved result under this key),
+        ``"disabled"`` or ``"rebuilt (damaged: <file>: <reason>)"`` (also logged as a warning).
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
     files = expand_paths(paths)
     if isinstance(vocab, (str, os.PathLike)):
         vocab = AMRVocab.load(vocab)
+    tok = None
+    if tokenizer is not None:
+        from .subword import load_tokenizer
+
+        tok = load_tokenizer(tokenizer)
     opts = _Options(
         max_k=max_k,
         undirected=undirected,
         align=align,
         skip_invalid=skip_invalid,
-        tokenizer=tokenizer,
+        tokenizer_sha=tokenizer_sha256(tok) if tok is not None else None,
         vocab_sha=hashlib.sha256(json.dumps(vocab.to_dict()).encode()).hexdigest() if vocab else None,
     )
     key = cache_key(files, asdict(opts))
     summary_path = out / "summary.json"
-    if use_cache and summary_path.is_file():
-        try:
-            old = json.loads(summary_path.read_text(encoding="utf-8"))
-            if old.get("cache_key") == key:
-                ds = AMRDataset.load(out)
-                old["cached"] = True
-                old["prepare_seconds"] = old.get("seconds")
-                old["seconds"] = round(time.perf_counter() - t0, 4)
-                return PreparedCorpus(dataset=ds, vocab=ds.vocab, summary=old)
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache is rebuilt below
+    cache_state = "disabled"
+    if use_cache:
+        got = _load_cached(out, key)
+        if isinstance(got, tuple):
+            ds, old = got
+            old.update(cached=True, cache="hit", prepare_seconds=old.get("seconds"), seconds=round(time.perf_counter() - t0, 4))
+            return PreparedCorpus(dataset=ds, vocab=ds.vocab, summary=old)
+        cache_state = "new"
+        if isinstance(got, str):
+            logger.warning("%s: damaged prepared-corpus cache, rebuilding it: %s", out, got)
+            cache_state = f"rebuilt (damaged: {got})"
+    summary_path.unlink(missing_ok=True)  # until the new files are complete, nothing matches a key
 
     stats = ReadStats()
     with bulk_mode():
@@ -165,11 +225,6 @@ def prepare_corpus(
             amrs = [align_amr(a) for a in amrs]
         if vocab is None:
             vocab = AMRVocab.build(amrs)
-    tok = None
-    if tokenizer is not None:
-        from .subword import load_tokenizer
-
-        tok = load_tokenizer(tokenizer)
 
     conversion_skips: Counter[str] = Counter()
 
@@ -187,7 +242,10 @@ def prepare_corpus(
     vocab.save(out / "vocab.json")
 
     summary = _summary(files, stats, columns, vocab, amrs, max_k=max_k)
-    summary.update({"cache_key": key, "options": asdict(opts), "seconds": round(time.perf_counter() - t0, 4), "cached": False})
+    summary.update({
+        "cache_key": key, "options": asdict(opts), "tokenizer": tokenizer, "seconds": round(time.perf_counter() - t0, 4),
+        "cached": False, "cache": cache_state, "files_sha256": {name: _sha256_file(out / name) for name in _SAVED_FILES},
+    })
     summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return PreparedCorpus(dataset=AMRDataset(columns, vocab), vocab=vocab, summary=summary)
 

@@ -27,12 +27,21 @@ from dataclasses import dataclass, field
 from ..errors import UsageError
 from .io import AMR
 
-__all__ = ["AMRVocab", "split_sense", "join_sense", "PAD", "UNK", "NONE", "INSTANCE"]
+__all__ = [
+    "AMRVocab", "split_sense", "join_sense", "PAD", "UNK", "NONE", "INSTANCE", "UNK_ID", "NONE_ID", "INSTANCE_ID",
+]
 
 PAD, UNK, NONE, INSTANCE = "<pad>", "<unk>", "<none>", ":instance"
+# Every vocabulary starts with its specials, in this order, so their ids are fixed:
 CONCEPT_SPECIALS = (PAD, UNK)
 SENSE_SPECIALS = (NONE, UNK)
 RELATION_SPECIALS = (NONE, UNK, INSTANCE)
+#: Id of ``<unk>`` in each of the three vocabularies.
+UNK_ID = CONCEPT_SPECIALS.index(UNK)
+#: Relation (and sense) id of ``<none>``: "no relation" / "no sense suffix".
+NONE_ID = RELATION_SPECIALS.index(NONE)
+#: Relation id of the INSTANCE relation of the token graph in every :class:`AMRVocab`.
+INSTANCE_ID = RELATION_SPECIALS.index(INSTANCE)
 FORMAT_VERSION = 1
 
 _SENSE_RE = re.compile(r"^(.*[^-\d].*)-(\d+)$")
@@ -133,14 +142,20 @@ class AMRVocab:
     @classmethod
     def load(cls, path: str | os.PathLike) -> AMRVocab:
         with open(path, encoding="utf-8") as fh:
-            d = json.load(fh)
-        if d.get("format") != "amrgnn-vocab" or d.get("version") != FORMAT_VERSION:
+            try:
+                d = json.load(fh)
+            except ValueError as e:  # JSON or UTF-8
+                raise UsageError(f"{path}: damaged ({e})") from None
+        if not isinstance(d, dict) or d.get("format") != "amrgnn-vocab" or d.get("version") != FORMAT_VERSION:
             raise UsageError(f"{path}: not an amrgnn vocabulary (format {FORMAT_VERSION})")
-        return cls(concepts=d["concepts"], senses=d["senses"], relations=d["relations"])
+        try:
+            return cls(concepts=d["concepts"], senses=d["senses"], relations=d["relations"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise UsageError(f"{path}: not an amrgnn vocabulary ({type(e).__name__}: {e})") from None
 
     # ---------------------------------------------------------------- lookups
     def concept_id(self, label: str) -> int:
-        return self._concept_ids.get(label, 1)
+        return self._concept_ids.get(label, UNK_ID)
 
     def concept_sense_ids(self, concept: str) -> tuple[int, int]:
         """``(lemma id, sense id)`` of a full concept label such as ``"want-01"`` (memoised)."""
@@ -151,10 +166,10 @@ class AMRVocab:
         return got
 
     def sense_id(self, sense: str | None) -> int:
-        return 0 if sense is None else self._sense_ids.get(sense, 1)
+        return NONE_ID if sense is None else self._sense_ids.get(sense, UNK_ID)
 
     def relation_id(self, role: str) -> int:
-        return self._relation_ids.get(role, 1)
+        return self._relation_ids.get(role, UNK_ID)
 
     @property
     def num_concepts(self) -> int:

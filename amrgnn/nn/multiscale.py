@@ -109,7 +109,7 @@ class MultiScaleAggregation(MessagePassing):
         self.lin_out = Linear(n_out * out_channels, out_channels, bias=False) if combine == "cat" else None
         self.att = Parameter(torch.empty(out_channels)) if combine == "attention" else None
         self.bias = Parameter(torch.empty(out_channels)) if bias else None
-        self._cache: tuple[tuple, list[KHop]] | None = None
+        self._cache: tuple[tuple, list[KHop]] | None = None  # ((edge_index, version, edge_type, version, N), hops)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -128,19 +128,27 @@ class MultiScaleAggregation(MessagePassing):
     # ------------------------------------------------------------------ k-hop structure
     def k_hop(self, edge_index: Tensor, edge_type: Tensor | None, num_nodes: int) -> list[KHop]:
         """The exact-k-hop structure of a graph, cached for the last graph seen (so that a stack of
-        layers, or one layer called again on the same batch, computes it once)."""
-        key = (
-            edge_index.data_ptr(),
-            edge_index._version,
-            tuple(edge_index.shape),
-            None if edge_type is None else (edge_type.data_ptr(), edge_type._version),
-            num_nodes,
-            edge_index.device,
-        )
-        if self._cache is not None and self._cache[0] == key:
-            return self._cache[1]
+        layers, or one layer called again on the same batch, computes it once).
+
+        The cache holds the tensors it was computed from and hits only for those very objects
+        (``is``) at the same ``_version``: a data pointer alone could be another graph's once its
+        memory is freed and reused. Writes that bypass torch's version counter (e.g. to a numpy
+        array under ``torch.from_numpy``) are not seen: pass a new tensor for a new graph.
+        """
+        cached = self._cache
+        if cached is not None:
+            (ei, ei_version, et, et_version, n), hops = cached
+            if (
+                ei is edge_index
+                and ei_version == edge_index._version
+                and et is edge_type
+                and (et is None or et_version == edge_type._version)
+                and n == num_nodes
+            ):
+                return hops
         hops = exact_k_hop_typed(edge_index, edge_type, num_nodes, self.num_scales, undirected=self.undirected)
-        self._cache = (key, hops)
+        et_version = None if edge_type is None else edge_type._version
+        self._cache = ((edge_index, edge_index._version, edge_type, et_version, num_nodes), hops)
         return hops
 
     # ------------------------------------------------------------------ forward

@@ -9,16 +9,20 @@ import math
 
 import pytest
 import torch
-from amrgnn.tasks.continual_methods import ContinualTrainer, distillation_loss, herding_selection
 
 from amrgnn.cli import main
 from amrgnn.data.ee import EECollator, EEDataset, EELabels, encode_sentences
 from amrgnn.data.events import read_events
 from amrgnn.models import AMRDebertaConfig, AMRDebertaForEventExtraction
 from amrgnn.stats import mean_ci
-from amrgnn.tasks import continual as continual_mod
 from amrgnn.tasks.ee import EEConfig, label_masks, predict_sentences
 from amrgnn.tasks.protocols.continual import ContinualConfig, forgetting, run_continual
+from amrgnn.tasks.protocols.continual import loop as continual_mod
+from amrgnn.tasks.protocols.continual.trainer import (
+    ContinualTrainer,
+    distillation_loss,
+    herding_selection,
+)
 
 from ..conftest import SAMPLE
 from ..event_corpus import TYPES, WORDS, write_event_corpus

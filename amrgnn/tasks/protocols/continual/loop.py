@@ -30,18 +30,18 @@ from typing import Any
 import torch
 from transformers import AutoTokenizer, TrainingArguments, set_seed
 
-from .....data.ee import NO_ROLE, EECollator, EEDataset, EELabels, encode_sentences
-from .....data.events import Sentence
-from .....data.graphs import attach_graphs, graph_label, parse_graph_source
-from .....data.streams import assign_tasks, read_streams, restrict_events, split_types, task_orders
-from .....errors import UsageError
-from .....models import AMRDebertaConfig, AMRDebertaForEventExtraction
-from ....ee.predict import label_masks, predict_sentences, write_predictions
-from ....ee.score import score_events
-from ....ee.train import read_split, resolve_ee_backbone
-from ....training import MetricsLogger, device_args
-from ...report import write_report
-from ...runinfo import read_json, run_metadata, write_json
+from ....data.ee import NO_ROLE, EECollator, EEDataset, EELabels, encode_sentences
+from ....data.events import Sentence
+from ....data.graphs import attach_graphs, graph_label, parse_graph_source
+from ....data.streams import assign_tasks, read_streams, restrict_events, split_types, task_orders
+from ....errors import UsageError
+from ....models import AMRDebertaConfig, AMRDebertaForEventExtraction
+from ...ee.predict import label_masks, predict_sentences, write_predictions
+from ...ee.score import score_events
+from ...ee.train import read_split, resolve_ee_backbone
+from ...training import MetricsLogger, device_args
+from ..report import write_report
+from ..runinfo import read_json, run_metadata, write_json
 from .config import ContinualConfig
 from .methods import CONTINUAL_METHODS, ContinualMethod
 from .trainer import ContinualTrainer, select_exemplars, trigger_features

@@ -15,11 +15,11 @@ import torch
 from torch import Tensor
 from torch.utils.data import DataLoader
 
-from .....data.ee import EECollator, EEDataset
-from .....data.events import Sentence
-from .....models import AMRDebertaForEventExtraction
-from .....models.heads import mean_cross_entropy, span_mean
-from ....training import AtomicCheckpointTrainer
+from ....data.ee import EECollator, EEDataset
+from ....data.events import Sentence
+from ....models import AMRDebertaForEventExtraction
+from ....models.heads import mean_cross_entropy, span_mean
+from ...training import AtomicCheckpointTrainer
 
 __all__ = ["ContinualTrainer", "distillation_loss", "herding_selection", "select_exemplars", "trigger_features"]
 
