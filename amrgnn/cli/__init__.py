@@ -20,6 +20,7 @@ from ..errors import InputError
 from .command import Command
 from .events import EVALUATE, PREDICT_EE, TRAIN_EE
 from .graphs import ABLATE_GNN, CONVERT_BACKBONE, PREPARE, SHOW
+from .parser import EVALUATE_GRAPHS, PARSE, TRAIN_PARSER
 from .pretrain import PRETRAIN
 from .protocols import CONTINUAL, CROSS_DOMAIN, LOW_RESOURCE, REPORT
 
@@ -30,7 +31,7 @@ EXIT_BAD_INPUT = 2
 #: The commands, in ``--help`` order (a new command is a :class:`Command` added here).
 COMMANDS: tuple[Command, ...] = (
     PREPARE, SHOW, ABLATE_GNN, CONVERT_BACKBONE, PRETRAIN, EVALUATE, TRAIN_EE, PREDICT_EE,
-    CONTINUAL, LOW_RESOURCE, CROSS_DOMAIN, REPORT,
+    CONTINUAL, LOW_RESOURCE, CROSS_DOMAIN, REPORT, TRAIN_PARSER, PARSE, EVALUATE_GRAPHS,
 )
 
 

@@ -53,6 +53,12 @@ class AMRDebertaConfig(DebertaV2Config):
         ee_role_labels (list[str]): Argument roles, index 0 being "no role".
         ee_entity_labels (list[str], optional): BIO mention labels for predicted candidate spans;
             ``None`` uses the given entity mentions only.
+        tg_num_relations (int, optional): Relation classes of :class:`AMRDebertaForTokenGraph` (its
+            ``amr_vocab.json``'s relations).
+        tg_arc_size (int): Width of the biaffine arc scorer's head and dependent MLPs.
+        tg_label_size (int): Width of the relation scorer's MLPs.
+        tg_arc_threshold (float): Arc probability above which a word pair is an edge (tuned on dev).
+        tg_arc_pos_weight (float): Weight of the positive (edge) pairs in the arc loss.
     """
 
     model_type = "amr-deberta-v2"
@@ -71,6 +77,11 @@ class AMRDebertaConfig(DebertaV2Config):
     ee_trigger_labels: list[str] | None = None
     ee_role_labels: list[str] | None = None
     ee_entity_labels: list[str] | None = None
+    tg_num_relations: int | None = None
+    tg_arc_size: int = 256
+    tg_label_size: int = 128
+    tg_arc_threshold: float = 0.5
+    tg_arc_pos_weight: float = 1.0
 
     def __post_init__(self, **kwargs: Any) -> None:
         super().__post_init__(**kwargs)
