@@ -61,7 +61,7 @@ def test_registries_list_what_they_build():
     from amrgnn.tasks.protocols.continual import CONTINUAL_METHODS
 
     assert EVENT_FORMATS.names() == ("oneie", "nlpcl", "phee")
-    assert GRAPH_SOURCES.names() == ("none", "penman", "amrlib")
+    assert GRAPH_SOURCES.names() == ("none", "penman", "amrlib", "predicted", "tokengraph")
     assert CONTINUAL_METHODS.names() == ("finetune", "replay", "replay-kd", "joint")
     assert LAYER_REGISTRY.names() == ("multiscale", "powers", "gcn", "rgcn", "gat")
     for registry in (EVENT_FORMATS, GRAPH_SOURCES, CONTINUAL_METHODS, LAYER_REGISTRY):

@@ -15,7 +15,8 @@ workers.
   sub-word edge between the two words, in both directions, is removed from the graph the encoder
   sees; both ordered pairs (first sub-words) are predicted with the relation of that direction
   (``0`` = no relation where the edge runs the other way).
-* Negatives: ``negative_ratio`` times as many ordered word pairs with no edge either way, label 0.
+* Negatives: ``negative_ratio`` times as many distinct ordered word pairs with no edge either way,
+  label 0, or all there are where the sentence has fewer (counted: :func:`negative_counts`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ __all__ = [
     "MLGMPrepStats",
     "MaskingConfig",
     "mask_example",
+    "negative_counts",
     "prepare_mlgm_examples",
     "split_by_id",
 ]
@@ -90,6 +92,20 @@ class MLGMPrepStats:
     unknown_relation_edges: int = 0
     relation_edges: int = 0
     subwords: int = 0
+    #: "no relation" pairs per epoch (:meth:`count_negatives`): asked for (``negative_ratio`` x the
+    #: masked pairs), sampled (fewer where a sentence has too few unrelated word pairs), and the
+    #: examples that fall short
+    negatives_requested: int = 0
+    negatives_sampled: int = 0
+    examples_short_of_negatives: int = 0
+
+    def count_negatives(self, examples: Iterable[MLGMExample], config: MaskingConfig) -> None:
+        """Count the negatives every epoch's masking of ``examples`` asks for and gets."""
+        for example in examples:
+            requested, sampled = negative_counts(example, config)
+            self.negatives_requested += requested
+            self.negatives_sampled += sampled
+            self.examples_short_of_negatives += sampled < requested
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -211,6 +227,53 @@ def _seed(*parts: int) -> int:
     return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "little") >> 1
 
 
+def _n_words(word_ids: Tensor) -> int:
+    return int(word_ids.max()) + 1 if word_ids.numel() and int(word_ids.max()) >= 0 else 0
+
+
+def _word_relations(example: MLGMExample, n_words: int) -> tuple[Tensor, Tensor]:
+    """The directed relation of each word pair, ``[W, W]`` (smallest id among parallel edges, ``0``:
+    none), and the maskable unordered pairs ``a * W + b`` (``a < b``, some relation other than
+    ``<unk>``)."""
+    ei, et, word_ids = example.edge_index, example.edge_type, example.word_ids
+    table = torch.zeros(n_words, n_words, dtype=torch.long)
+    if not ei.size(1) or not n_words:
+        return table, torch.empty(0, dtype=torch.long)
+    wsrc, wdst = word_ids[ei[0]], word_ids[ei[1]]
+    ok = (wsrc >= 0) & (wdst >= 0) & (wsrc != wdst)
+    wsrc, wdst, wtyp = wsrc[ok], wdst[ok], et[ok]
+    flat = torch.full((n_words * n_words,), torch.iinfo(torch.long).max, dtype=torch.long)
+    flat.scatter_reduce_(0, wsrc * n_words + wdst, wtyp, reduce="amin", include_self=True)
+    flat[flat == torch.iinfo(torch.long).max] = 0
+    table = flat.view(n_words, n_words)
+    unordered = torch.unique(torch.minimum(wsrc, wdst) * n_words + torch.maximum(wsrc, wdst))
+    # pairs whose only relations are <unk> are not targets
+    known = (table.view(-1)[unordered] > UNK_RELATION) | (table.t().reshape(-1)[unordered] > UNK_RELATION)
+    return table, unordered[known]
+
+
+def _masked_pair_count(candidates: int, config: MaskingConfig) -> int:
+    k = round(config.mask_graph * candidates)
+    return max(1, k) if config.mask_graph > 0 and candidates else k
+
+
+def _unrelated_pairs(table: Tensor) -> Tensor:
+    """Ordered word pairs ``a * W + b`` (``a != b``) with no relation either way: the negatives."""
+    free = (table == 0) & (table.t() == 0)
+    free.fill_diagonal_(False)
+    return torch.nonzero(free.view(-1)).flatten()
+
+
+def negative_counts(example: MLGMExample, config: MaskingConfig) -> tuple[int, int]:
+    """``(requested, sampled)`` "no relation" pairs of ``example`` in every epoch's masking:
+    ``negative_ratio`` times the masked ordered pairs, and as many as the sentence has unrelated
+    word pairs up to that (a short or densely related sentence has fewer)."""
+    n_words = _n_words(example.word_ids)
+    table, candidates = _word_relations(example, n_words)
+    requested = round(config.negative_ratio * 2 * _masked_pair_count(candidates.numel(), config))
+    return requested, min(requested, _unrelated_pairs(table).numel()) if requested else 0
+
+
 def mask_example(example: MLGMExample, config: MaskingConfig, generator: torch.Generator) -> dict[str, Tensor]:
     """Mask text and relations of one example (see the module docstring).
 
@@ -223,7 +286,7 @@ def mask_example(example: MLGMExample, config: MaskingConfig, generator: torch.G
     ids = example.input_ids.clone()
     labels = torch.full_like(ids, -100)
     word_ids = example.word_ids
-    n_words = int(word_ids.max()) + 1 if word_ids.numel() and int(word_ids.max()) >= 0 else 0
+    n_words = _n_words(word_ids)
 
     # ---- text: whole words
     if n_words and config.mask_text > 0:
@@ -247,23 +310,9 @@ def mask_example(example: MLGMExample, config: MaskingConfig, generator: torch.G
     first.scatter_reduce_(0, word_ids[valid], positions[valid], reduce="amin", include_self=False)
     pairs = torch.empty(0, 2, dtype=torch.long)
     pair_labels = torch.empty(0, dtype=torch.long)
-    if ei.size(1) and n_words:
-        wsrc, wdst = word_ids[ei[0]], word_ids[ei[1]]
-        ok = (wsrc >= 0) & (wdst >= 0) & (wsrc != wdst)
-        wsrc, wdst, wtyp = wsrc[ok], wdst[ok], et[ok]
-        # directed word relation (smallest id among parallel edges), as a dense [W, W] table
-        table = torch.full((n_words * n_words,), torch.iinfo(torch.long).max, dtype=torch.long)
-        table.scatter_reduce_(0, wsrc * n_words + wdst, wtyp, reduce="amin", include_self=True)
-        table[table == torch.iinfo(torch.long).max] = 0
-        table = table.view(n_words, n_words)
-        lo, hi = torch.minimum(wsrc, wdst), torch.maximum(wsrc, wdst)
-        unordered = torch.unique(lo * n_words + hi)
-        # pairs whose only relations are <unk> are not targets
-        known = (table.view(-1)[unordered] > UNK_RELATION) | (table.t().reshape(-1)[unordered] > UNK_RELATION)
-        candidates = unordered[known]
-        k = round(config.mask_graph * candidates.numel())
-        if config.mask_graph > 0 and candidates.numel():
-            k = max(1, k)
+    table, candidates = _word_relations(example, n_words)
+    if candidates.numel():
+        k = _masked_pair_count(candidates.numel(), config)
         masked = candidates[torch.randperm(candidates.numel(), generator=g)[:k]]
         if masked.numel():
             a, b = masked // n_words, masked % n_words
@@ -278,13 +327,12 @@ def mask_example(example: MLGMExample, config: MaskingConfig, generator: torch.G
             pairs = torch.stack([first[src], first[dst]], dim=1)
             pair_labels = table[src, dst]
             n_neg = round(config.negative_ratio * pairs.size(0))
-            if n_neg and n_words > 1:
-                related = (table > 0) | (table.t() > 0)
-                cand = torch.randint(n_words, (4 * n_neg + 8, 2), generator=g)
-                fine = (cand[:, 0] != cand[:, 1]) & ~related[cand[:, 0], cand[:, 1]]
-                neg = cand[fine][:n_neg]
-                pairs = torch.cat([pairs, torch.stack([first[neg[:, 0]], first[neg[:, 1]]], dim=1)])
-                pair_labels = torch.cat([pair_labels, torch.zeros(neg.size(0), dtype=torch.long)])
+            if n_neg:  # distinct unrelated pairs, as many as there are up to n_neg
+                free = _unrelated_pairs(table)
+                neg = free[torch.randperm(free.numel(), generator=g)[:n_neg]]
+                neg_pairs = torch.stack([first[neg // n_words], first[neg % n_words]], dim=1)
+                pairs = torch.cat([pairs, neg_pairs])
+                pair_labels = torch.cat([pair_labels, torch.zeros(neg.numel(), dtype=torch.long)])
     return {
         "input_ids": ids,
         "labels": labels,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,11 +26,12 @@ from torch import Tensor
 
 from ..errors import UsageError
 from ..utils import bulk_mode
-from .convert import GraphArrays, extract_arrays, token_graph_union
+from . import khop
+from .convert import GraphArrays, extract_arrays, token_edges, token_graph_union
 from .hetero import ALIGNED, CONCEPT, REL, SUBWORD, TOKEN, AMRGraphData
 from .io import AMR
-from .khop import exact_k_hop_typed
-from .ragged import flat, lengths, ptr
+from .khop import exact_k_hop_typed, k_hop_lists
+from .ragged import bool_tensor, flat, lengths, ptr
 from .subword import project_to_subwords
 from .vocab import AMRVocab
 
@@ -309,6 +311,88 @@ def to_hetero(
     tokenizer: Any = None,
 ) -> AMRGraphData:
     """One AMR as an :class:`~amrgnn.graph.hetero.AMRGraphData` (node types ``concept`` and ``token``;
-    with ``max_k > 0`` the exact k-hop structure of the token graph; with a tokenizer, ``subword``)."""
-    cols = encode_amrs([amr], vocab, options=EncodeOptions(max_k=max_k, undirected=undirected), tokenizer=tokenizer)
-    return cols.get(0)
+    with ``max_k > 0`` the exact k-hop structure of the token graph; with a tokenizer, ``subword``).
+
+    Equal to ``encode_amrs([amr], ...).get(0)`` (same attributes, dtypes and order), but built from
+    the Python lists of the one graph: its integer columns are one tensor, cut into views, and its
+    k-hop structure comes from :func:`~amrgnn.graph.khop.k_hop_lists`. For one graph, the torch
+    calls of the chunked path cost far more than the work; many graphs are faster through
+    :func:`encode_amrs`.
+    """
+    if max_k < 0:
+        raise ValueError(f"max_k must be >= 0, got {max_k}")
+    a = extract_arrays(amr, vocab)
+    ids = array("q")  # every integer column, one after the other
+    sizes: list[int] = []
+    items: list[tuple[Any, str, Any]] = []  # (store, attribute, value or (column, rows))
+
+    def put(key: Any, attr: str, *rows: list[int]) -> None:
+        items.append((key, attr, (len(sizes), len(rows))))
+        start = len(ids)
+        for row in rows:
+            ids.extend(row)
+        sizes.append(len(ids) - start)
+
+    def graph(node: str, src: list[int], dst: list[int], typ: list[int], n: int) -> None:
+        put((node, "amr", node), "edge_index", src, dst)
+        put((node, "amr", node), "edge_type", typ)
+        for k, (rows, cols, types) in enumerate(_hop_lists(src, dst, typ, n, max_k, undirected), 1):
+            put((node, f"hop{k}", node), "edge_index", rows, cols)
+            put((node, f"hop{k}", node), "edge_type", types)
+
+    # The order of GraphColumns.get.
+    items += [(CONCEPT, "num_nodes", len(a.lemma)), (TOKEN, "num_nodes", a.num_tokens)]
+    put(None, "top", [a.top])  # so that `ids` is never empty
+    put(CONCEPT, "lemma", a.lemma)
+    put(CONCEPT, "sense", a.sense)
+    items.append((CONCEPT, "is_constant", bool_tensor(a.is_constant)))
+    put(REL, "edge_index", a.rel_src, a.rel_dst)
+    put(REL, "edge_type", a.rel_type)
+    put(ALIGNED, "edge_index", a.align_tok, a.align_node)
+    word = token_edges(a)
+    graph(TOKEN, *word, a.num_tokens)
+    if tokenizer is not None:
+        enc = tokenizer([amr.tokens], is_split_into_words=True, add_special_tokens=True, truncation=False, verbose=False)
+        input_ids, word_ids = enc["input_ids"][0], enc.word_ids(0)
+        subs: list[list[int]] = [[] for _ in range(a.num_tokens)]
+        for pos, w in enumerate(word_ids):
+            if w is not None:
+                subs[w].append(pos)
+        items.append((SUBWORD, "num_nodes", len(input_ids)))
+        put(SUBWORD, "input_ids", input_ids)
+        put((SUBWORD, "of", TOKEN), "edge_index", [p for p, w in enumerate(word_ids) if w is not None], [w for w in word_ids if w is not None])
+        projected = sorted({(x, y, r) for i, j, r in zip(*word, strict=True) for x in subs[i] for y in subs[j]})
+        graph(SUBWORD, *((list(t) for t in zip(*projected, strict=True)) if projected else ([], [], [])), len(input_ids))
+
+    columns = torch.frombuffer(ids, dtype=torch.long).split(sizes)
+    data = AMRGraphData()
+    mappings: dict[Any, dict[str, Any]] = {None: data._global_store._mapping}
+    for key, attr, value in items:  # a fresh store: filling its mapping is what GraphColumns.get does
+        m = mappings.get(key)
+        if m is None:
+            m = mappings[key] = data[key]._mapping
+        if isinstance(value, tuple):
+            column, rows = value
+            value = columns[column] if rows == 1 else columns[column].view(rows, sizes[column] // rows)
+        m[attr] = value
+    for (src_t, name, dst_t), rev in ((REL, "rev_rel"), (ALIGNED, "rev_aligned")):
+        fwd = mappings[src_t, name, dst_t]
+        back = data[dst_t, rev, src_t]._mapping
+        back["edge_index"] = fwd["edge_index"].flip(0)
+        if "edge_type" in fwd:
+            back["edge_type"] = fwd["edge_type"]
+    mappings[None]["amr_id"] = amr.id
+    mappings[None]["tokens"] = amr.tokens
+    return data
+
+
+def _hop_lists(src: list[int], dst: list[int], typ: list[int], n: int, max_k: int, undirected: bool) -> list[tuple[list[int], list[int], list[int]]]:
+    """The exact k-hop lists of one graph: plain Python when small, else the torch expansion."""
+    if max_k == 0:
+        return []
+    if len(src) * (1 + undirected) <= khop.SMALL_GRAPH_EDGES:
+        return k_hop_lists(src, dst, typ, n, max_k, undirected=undirected)
+    ei = torch.tensor([src, dst], dtype=torch.long).view(2, -1)
+    with bulk_mode():
+        hops = exact_k_hop_typed(ei, torch.tensor(typ, dtype=torch.long), n, max_k, undirected=undirected)
+    return [(*h.edge_index.tolist(), h.edge_type.tolist()) for h in hops]

@@ -27,10 +27,10 @@ from torch import Tensor
 
 from .io import AMR
 from .projection import project_edges, unique_typed_edges
-from .ragged import flat, lengths, ptr
+from .ragged import flat, lengths, long_tensor, ptr
 from .vocab import INSTANCE_ID, AMRVocab
 
-__all__ = ["GraphArrays", "extract_arrays", "node_token_sets", "token_graph", "token_graph_union", "INSTANCE_ID"]
+__all__ = ["GraphArrays", "extract_arrays", "node_token_sets", "token_edges", "token_graph", "token_graph_union", "INSTANCE_ID"]
 
 
 @dataclass
@@ -78,14 +78,14 @@ def _tree_children(amr: AMR, edges: list, attributes: list, var_index: dict[str,
     epidata = amr.graph.epidata
     has_layout = False
     for e in edges:
-        pushed = next((epi.variable for epi in epidata.get(e, ()) if isinstance(epi, Push)), None)
-        if pushed is None:
-            continue
-        has_layout = True
-        if pushed == e[0]:  # inverted: the source is the child
-            children[var_index[e[2]]].append(var_index[e[0]])
-        else:
-            children[var_index[e[0]]].append(var_index[e[2]])
+        for epi in epidata.get(e, ()):
+            if isinstance(epi, Push):
+                has_layout = True
+                if epi.variable == e[0]:  # inverted: the source is the child
+                    children[var_index[e[2]]].append(var_index[e[0]])
+                else:
+                    children[var_index[e[0]]].append(var_index[e[2]])
+                break
     if not has_layout:
         for e in edges:
             children[var_index[e[0]]].append(var_index[e[2]])
@@ -218,11 +218,39 @@ def token_graph_union(arrs: Sequence[GraphArrays]) -> tuple[Tensor, Tensor, Tens
     return ei, et, tok_ptr
 
 
+def token_edges(arr: GraphArrays) -> tuple[list[int], list[int], list[int]]:
+    """The token graph of one AMR in plain Python: what :func:`token_graph_union` computes in torch
+    for many graphs at once (for one graph, a few dozen edges, the torch calls cost far more).
+
+    Returns:
+        ``(src, dst, type)`` lists of the distinct ``(i, j, r)``, ``i != j``, sorted.
+    """
+    groups: list[list[int]] = []
+    start = 0
+    for c in arr.member_count:
+        groups.append(arr.members[start:start + c])
+        start += c
+    edges: set[tuple[int, int, int]] = set()
+    if start:
+        for s, d, r in zip(arr.rel_src, arr.rel_dst, arr.rel_type, strict=True):
+            edges.update((a, b, r) for a in groups[s] for b in groups[d] if a != b)
+    aligned: dict[int, list[int]] = {}
+    for t, node in zip(arr.align_tok, arr.align_node, strict=True):
+        aligned.setdefault(node, []).append(t)
+    for node, toks in aligned.items():
+        if len(toks) > 1 and not arr.is_constant[node]:
+            edges.update((a, b, INSTANCE_ID) for a in toks for b in toks if a != b)
+    if not edges:
+        return [], [], []
+    src, dst, typ = zip(*sorted(edges), strict=True)
+    return list(src), list(dst), list(typ)
+
+
 def token_graph(amr: AMR, vocab: AMRVocab) -> tuple[Tensor, Tensor]:
     """The word-level token graph of one AMR.
 
     Returns:
         ``edge_index`` ``[2, E]`` (token -> token, sorted) and ``edge_type`` ``[E]`` relation ids.
     """
-    edge_index, edge_type, _ = token_graph_union([extract_arrays(amr, vocab)])
-    return edge_index, edge_type
+    src, dst, typ = token_edges(extract_arrays(amr, vocab))
+    return long_tensor(src + dst).view(2, len(src)), long_tensor(typ)

@@ -8,6 +8,7 @@ in a :class:`ReadStats`, whose counts always reconcile (``read == yielded + skip
 
 from __future__ import annotations
 
+import codecs
 import glob
 import os
 import re
@@ -19,6 +20,9 @@ from pathlib import Path
 
 import penman
 import penman.surface
+from penman import layout
+from penman._lexer import PENMAN_RE, lex
+from penman._parse import _parse  # penman<2: decode() is lex + _parse + interpret, done here
 from penman.models import amr as amr_model
 from tqdm.auto import tqdm
 
@@ -45,7 +49,7 @@ SKIP_REASONS = (
     "alignment-out-of-range",
 )
 
-_ID_RE = re.compile(r"::id\s+(\S+)")
+_ALIGNMENT = r"[ \t]*~(?:[a-z]\.?)?([0-9]+(?:,[0-9]+)*)"  # penman's ALIGNMENT token
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
@@ -163,6 +167,24 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
 # one graph
 
 
+def _metadata_id(text: str) -> str | None:
+    """The ``::id`` of the leading comment lines, read as penman reads metadata (so that errors
+    raised before or without penman name the graph as :attr:`AMR.id` would)."""
+    found = None
+    for row in text.split("\n"):
+        comment = row.lstrip()
+        if not comment:
+            continue
+        if not comment.startswith("#"):
+            break
+        while comment:
+            comment, sep, meta = comment.rpartition("::")
+            key, _, value = meta.partition(" ")
+            if sep and key == "id":
+                found = value.rstrip()
+    return found or None
+
+
 def parse_amr(
     text: str,
     *,
@@ -175,12 +197,17 @@ def parse_amr(
     Raises:
         AMRFormatError: malformed PENMAN, an empty graph or an alignment beyond the tokens.
     """
-    m = _ID_RE.search(text)
-    graph_id = m.group(1) if m else None
-    if all(not row.strip() or row.lstrip().startswith("#") for row in text.splitlines()):
+    graph_id = _metadata_id(text) or default_id
+    if all(not row.strip() or row.lstrip().startswith("#") for row in text.split("\n")):
         raise AMRFormatError("empty-graph", "metadata without a graph", path=path, graph_id=graph_id, line=line)
     try:
-        graph = penman.decode(text, model=amr_model.model)
+        tokens = lex(text.split("\n"), pattern=PENMAN_RE)  # file lines: str.splitlines() also breaks at \f, \u2028
+        tree = _parse(tokens)
+        while tokens and tokens.peek().type == "COMMENT":
+            tokens.next()
+        if tokens:  # penman.decode would drop it: a second graph (blank line missing?) or junk
+            raise penman.DecodeError("text after the graph (a missing blank line between graphs?)", lineno=tokens.peek().lineno)
+        graph = layout.interpret(tree, amr_model.model)
     except penman.DecodeError as e:
         err_line = line + (e.lineno - 1 if getattr(e, "lineno", None) else 0)
         msg = getattr(e, "message", None) or str(e).splitlines()[-1]
@@ -220,7 +247,7 @@ def parse_amr(
                 constant_alignments[triple] = idx
         for triple, al in penman.surface.role_alignments(graph).items():
             idx = tuple(al.indices)
-            _check_indices(idx, n, triple, text, path, amr_id, line)
+            _check_indices(idx, n, triple, text, path, amr_id, line, role=True)
             role_alignments[triple] = idx
     return AMR(
         id=amr_id,
@@ -236,19 +263,21 @@ def parse_amr(
 
 
 def _check_indices(
-    idx: tuple[int, ...], n: int, triple: Triple, text: str, path: str | None, gid: str, line: int
+    idx: tuple[int, ...], n: int, triple: Triple, text: str, path: str | None, gid: str, line: int, *, role: bool = False
 ) -> None:
     bad = [i for i in idx if i < 0 or i >= n]
     if not bad:
         return
-    # Locate the line that carries the mark, for a precise message.
-    label = triple[2] if triple[1] == ":instance" else triple[1]
+    # The line of the mark: the first that carries the bad index right after the triple's label (or
+    # role), else the first with any mark that carries it.
+    anchor = re.escape(triple[1]) + "(?:-of)?" if role else r"(?<![^\s/(])" + re.escape(triple[2] or "")
+    rows = [(j, row) for j, row in enumerate(text.split("\n")) if not row.lstrip().startswith("#")]
     offset = 0
-    for j, row in enumerate(text.splitlines()):
-        if f"~e.{bad[0]}" in row or (label in row and "~e." in row):
-            offset = j
-            if f"~e.{bad[0]}" in row:
-                break
+    for pattern in (anchor + _ALIGNMENT, _ALIGNMENT):
+        hits = [j for j, row in rows if any(bad[0] in map(int, m.group(1).split(",")) for m in re.finditer(pattern, row))]
+        if hits:
+            offset = hits[0]
+            break
     raise AMRFormatError(
         "alignment-out-of-range",
         f"{triple[0]} {triple[1]} {triple[2]}: alignment to token {bad[0]} but the sentence has {n} tokens",
@@ -269,6 +298,8 @@ def _blocks(fh) -> Iterator[tuple[int, int, bytes]]:
     nbytes = 0
     for lineno, raw in enumerate(fh, 1):
         nbytes += len(raw)
+        if lineno == 1 and raw.startswith(codecs.BOM_UTF8):  # written by some Windows editors
+            raw = raw[len(codecs.BOM_UTF8):]
         if raw.strip():
             if not buf:
                 start = lineno
@@ -288,20 +319,20 @@ def _decode(block: bytes, path: str, start: int) -> str:
             try:
                 row.decode("utf-8")
             except UnicodeDecodeError as e:
-                gid = _ID_RE.search(block.decode("utf-8", "replace"))
                 raise AMRFormatError(
                     "not-utf8",
                     f"not UTF-8 (byte {row[e.start]:#04x} at column {e.start + 1})",
                     path=path,
-                    graph_id=gid.group(1) if gid else None,
+                    graph_id=_metadata_id(block.decode("utf-8", "replace")),
                     line=start + j,
                 ) from None
         raise
 
 
-def _is_header(text: str) -> bool:
-    """A block of plain ``#`` comments with no ``::`` metadata is a file header, not a graph."""
-    return all(r.lstrip().startswith("#") for r in text.splitlines()) and "::" not in text
+def _is_header(block: bytes) -> bool:
+    """A block of plain ``#`` comments with no ``::`` metadata is a file header, not a graph (whatever
+    its encoding: it is never decoded)."""
+    return b"::" not in block and all(r.lstrip().startswith(b"#") for r in block.split(b"\n") if r.strip())
 
 
 def read_amr(
@@ -349,18 +380,17 @@ def read_amr(
                 n_in_file = 0
                 for start, nbytes, block in _blocks(fh):
                     bar.update(nbytes)
+                    if _is_header(block):
+                        continue
+                    stats.read += 1
+                    n_in_file += 1  # the default id numbers every graph of the file, bad ones too
                     try:
                         text = _decode(block, spath, start)
                     except AMRFormatError as err:
-                        stats.read += 1
                         if not skip_invalid:
                             raise
                         stats.record_skip(err)
                         continue
-                    if _is_header(text):
-                        continue
-                    stats.read += 1
-                    n_in_file += 1
                     try:
                         amr = parse_amr(text, default_id=f"{f.stem}.{n_in_file}", path=spath, line=start)
                         if amr.id in seen:

@@ -192,7 +192,6 @@ class AMRDebertaForMaskedGraphModeling(AMRDebertaPreTrainedModel):
         output_attentions: bool | None = None,
         output_hidden_states: bool | None = None,
         return_dict: bool | None = None,
-        **kwargs: Any,
     ) -> MaskedGraphModelingOutput | tuple:
         r"""
         Args:
@@ -325,7 +324,6 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
         output_attentions: bool | None = None,
         output_hidden_states: bool | None = None,
         return_dict: bool | None = None,
-        **kwargs: Any,
     ) -> EventExtractionOutput | tuple:
         r"""
         Args:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import load_file
 from torch import Tensor, nn
 from torch_geometric.data import Data
 from torch_geometric.nn.dense.linear import Linear as PygLinear
@@ -19,6 +25,7 @@ from transformers.models.deberta_v2.modeling_deberta_v2 import (
 )
 from transformers.utils import logging
 
+from ..errors import InputError, MissingInputError
 from ..graph.khop import KHop, exact_k_hop_typed
 from ..nn.multiscale import MultiScaleAggregation
 from .attention import AMRDebertaLayer, GraphProjection
@@ -28,7 +35,14 @@ from .graph_states import MultiScaleGraphStates
 
 logger = logging.get_logger(__name__)
 
-__all__ = ["AMRDebertaEncoder", "AMRDebertaModel", "AMRDebertaPreTrainedModel"]
+__all__ = [
+    "AMRDebertaEncoder",
+    "AMRDebertaModel",
+    "AMRDebertaPreTrainedModel",
+    "CheckpointError",
+    "check_checkpoint",
+    "check_file",
+]
 
 #: Parameters that a stock DeBERTa checkpoint does not have (initialised when loading one).
 GRAPH_PARAMETER_PATTERN = r"(^|\.)(graph_states|graph_key_proj|graph_query_proj|relation_embeddings)\."
@@ -74,32 +88,112 @@ class AMRDebertaPreTrainedModel(DebertaV2PreTrainedModel):
     @classmethod
     def from_pretrained(cls, pretrained_model_name_or_path: Any, *model_args: Any, **kwargs: Any) -> Any:
         """Load an amrgnn checkpoint, or ANY DeBERTa-v2/v3 one (``deberta-v2`` config and weights):
-        the backbone loads strictly (a missing or mis-shaped backbone tensor is an error), the graph
-        (and head) parameters it lacks are initialised and named in the log."""
+        the backbone loads strictly (a missing or mis-shaped backbone tensor is a
+        :class:`CheckpointError`), the graph (and head) parameters it lacks are initialised and named
+        in the log. A local checkpoint directory is checked first: a missing or corrupt
+        ``config.json`` or weights file is an error naming the file."""
         want_info = kwargs.pop("output_loading_info", False)
-        model, info = super().from_pretrained(pretrained_model_name_or_path, *model_args, output_loading_info=True, **kwargs)
-        new = re.compile("|".join(model._new_parameter_patterns))
+        ignore_mismatched = kwargs.pop("ignore_mismatched_sizes", False)
+        path = pretrained_model_name_or_path
+        if path is not None and kwargs.get("state_dict") is None and not kwargs.get("subfolder"):
+            local = Path(path)
+            if local.is_dir():
+                check_checkpoint(local, config=kwargs.get("config") is None)
+            elif local.exists():
+                raise MissingInputError(f"{path}: not a checkpoint directory (config.json and model.safetensors)")
+            elif local.is_absolute() or str(path).startswith("."):
+                raise MissingInputError(f"{path}: no such checkpoint directory")
+        model, info = super().from_pretrained(path, *model_args, output_loading_info=True, ignore_mismatched_sizes=True, **kwargs)
+        model.initialised_parameters = model._check_loaded(info, path, ignore_mismatched=ignore_mismatched)
+        return (model, info) if want_info else model
+
+    @classmethod
+    def from_weights_file(cls, weights_file: str | os.PathLike, config: AMRDebertaConfig, **kwargs: Any) -> Any:
+        """The model of ``config`` with the tensors of one file: ``*.safetensors``, or torch's format
+        read with ``weights_only=True`` (e.g. a stock DeBERTa's weights, with or without the
+        ``deberta.`` prefix). Strict: the parameters a stock checkpoint lacks
+        (``_new_parameter_patterns``) are initialised; any other missing, an unexpected or a
+        mis-shaped tensor is a :class:`CheckpointError` naming the file."""
+        path = Path(weights_file)
+        check_file(path)
+        try:
+            state = load_file(str(path)) if path.suffix == ".safetensors" else torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # unpickling refused, a foreign format ...
+            raise CheckpointError(f"{path}: not a weights file ({exc})") from exc
+        if not isinstance(state, dict) or not all(isinstance(v, Tensor) for v in state.values()):
+            raise CheckpointError(f"{path}: not a mapping of tensor names to tensors")
+        model, info = super().from_pretrained(None, config=config, state_dict=state, output_loading_info=True, ignore_mismatched_sizes=True, **kwargs)
+        model.initialised_parameters = model._check_loaded(info, path, unexpected=True)
+        return model
+
+    def _check_loaded(self, info: dict[str, Any], source: Any, *, unexpected: bool = False, ignore_mismatched: bool = False) -> list[str]:
+        """Raise unless only the parameters a stock checkpoint lacks are missing (and, with
+        ``unexpected``, nothing is left over); returns the names of the initialised parameters."""
+        new = re.compile("|".join(self._new_parameter_patterns))
         missing = sorted(info.get("missing_keys", []))
-        backbone_missing = [k for k in missing if not new.search(k)]
-        mismatched = [k if isinstance(k, str) else k[0] for k in info.get("mismatched_keys", [])]
-        if backbone_missing or mismatched:
-            raise ValueError(
-                f"{pretrained_model_name_or_path}: the checkpoint does not fit the backbone of {cls.__name__}: "
-                f"missing {backbone_missing[:8]}{'...' if len(backbone_missing) > 8 else ''}, "
-                f"mismatched shapes {mismatched[:8]}"
+        mismatched = sorted(info.get("mismatched_keys", []), key=lambda m: m[0])  # (name, file shape, model shape)
+        problems = {"missing": [k for k in missing if not new.search(k)]}
+        if not ignore_mismatched:
+            problems["mis-shaped (file vs model)"] = [f"{k} {list(a)} vs {list(b)}" for k, a, b in mismatched]
+        if unexpected:
+            problems["unexpected"] = sorted(info.get("unexpected_keys", []))
+        if any(problems.values()):
+            raise CheckpointError(
+                f"{source}: the checkpoint does not fit the backbone of {type(self).__name__}: "
+                + "; ".join(f"{what} {_first(keys)}" for what, keys in problems.items() if keys)
             )
-        #: names of the parameters this load initialised (trainers give them the head learning rate)
-        model.initialised_parameters = list(missing)
-        if missing:
-            groups = sorted({re.sub(r"\.\d+\.", ".*.", k) for k in missing})
+        initialised = sorted({*missing, *(k for k, _, _ in mismatched)})
+        if initialised:
+            groups = sorted({re.sub(r"\.\d+\.", ".*.", k) for k in initialised})
             logger.info(
                 "%s: %d parameter tensors not in %s were initialised: %s",
-                cls.__name__,
-                len(missing),
-                pretrained_model_name_or_path,
-                ", ".join(groups),
+                type(self).__name__, len(initialised), source, ", ".join(groups),
             )
-        return (model, info) if want_info else model
+        return initialised
+
+
+def _first(keys: list[str], n: int = 8) -> str:
+    return f"{len(keys)} tensors: {', '.join(keys[:n])}{' ...' if len(keys) > n else ''}"
+
+
+class CheckpointError(InputError, ValueError):
+    """A checkpoint or weights file that is corrupt, or does not fit the model (the message names it)."""
+
+
+def check_file(path: str | os.PathLike) -> None:
+    """A clear error naming ``path`` when it is missing or, by its kind, unreadable: a ``.safetensors``
+    whose header does not parse or whose tensors run past its end (truncated), a ``.json`` that does
+    not parse, a ``.pt`` / ``.pth`` (torch's zip format) without its central directory (truncated)."""
+    path = Path(path)
+    if not path.is_file():
+        raise MissingInputError(f"{path}: missing")
+    try:
+        if path.suffix == ".safetensors":
+            with safe_open(str(path), framework="pt"):
+                pass
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix in (".pt", ".pth"):
+            zipfile.ZipFile(path).close()
+    except (SafetensorError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise CheckpointError(f"{path}: truncated or corrupt ({exc})") from exc
+
+
+def check_checkpoint(directory: str | os.PathLike, *, config: bool = True) -> None:
+    """Check a checkpoint directory's ``config.json`` (with ``config``) and weights
+    (``model.safetensors``, the shards of an index, or ``pytorch_model.bin``) with :func:`check_file`."""
+    d = Path(directory)
+    if config:
+        check_file(d / "config.json")
+    for index in (d / "model.safetensors.index.json", d / "pytorch_model.bin.index.json"):
+        if index.is_file():
+            check_file(index)
+            shards = json.loads(index.read_text(encoding="utf-8")).get("weight_map", {}).values()
+            break
+    else:
+        shards = ["pytorch_model.bin" if (d / "pytorch_model.bin").is_file() else "model.safetensors"]
+    for name in sorted(set(shards)):
+        check_file(d / name)
 
 
 class AMRDebertaEncoder(DebertaV2Encoder):
@@ -235,7 +329,6 @@ class AMRDebertaModel(AMRDebertaPreTrainedModel):
         output_attentions: bool | None = None,
         output_hidden_states: bool | None = None,
         return_dict: bool | None = None,
-        **kwargs: Any,
     ) -> BaseModelOutput | tuple:
         r"""
         Args:

@@ -68,21 +68,14 @@ def resolve_backbone(name: str, output_dir: Path) -> Backbone:
 
 
 def load_backbone(backbone: Backbone, num_relations: int, model_config: str | None = None, **graph: Any) -> AMRDebertaForMaskedGraphModeling:
-    """The MLGM model on ``backbone`` (graph parameters initialised where it lacks them)."""
+    """The MLGM model on ``backbone``: the graph parameters and the relation head (and the LM head)
+    initialised where it lacks them; any other missing, unexpected or mis-shaped tensor is an error
+    naming the weights file."""
     config_source = model_config or str(backbone.path)
     config = AMRDebertaConfig.from_pretrained(config_source, graph_num_relations=num_relations, **graph)
     if backbone.weights_file is None:
         return AMRDebertaForMaskedGraphModeling.from_pretrained(str(backbone.path), config=config)
-    model = AMRDebertaForMaskedGraphModeling(config)
-    if backbone.weights_file.suffix == ".safetensors":
-        from safetensors.torch import load_file
-
-        state = load_file(str(backbone.weights_file))
-    else:
-        state = torch.load(backbone.weights_file, map_location="cpu", weights_only=True)
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    logger.info("%s: %d tensors initialised, %d unexpected ignored", backbone.weights_file, len(missing), len(unexpected))
-    return model
+    return AMRDebertaForMaskedGraphModeling.from_weights_file(backbone.weights_file, config)
 
 
 class MLGMTrainer(AtomicCheckpointTrainer):
@@ -195,6 +188,10 @@ def run_pretraining(cfg: MLGMConfig) -> dict[str, Any]:
     val_set = set(val_ids)
     train_ex = [e for e in examples if e.id not in val_set]
     val_ex = [e for e in examples if e.id in val_set]
+    masking = MaskingConfig.for_tokenizer(
+        tokenizer, mask_text=cfg.mask_text, mask_graph=cfg.mask_graph, negative_ratio=cfg.negative_ratio
+    )
+    stats.count_negatives(examples, masking)
     _write_json(out / "split.json", {"seed": cfg.seed, "train": train_ids, "validation": val_ids})
     _write_json(out / "data_summary.json", {**stats.as_dict(), "train": len(train_ex), "validation": len(val_ex)})
     vocab.save(out / VOCAB_FILE)
@@ -205,10 +202,13 @@ def run_pretraining(cfg: MLGMConfig) -> dict[str, Any]:
         stats.read, sum(stats.skipped.values()), stats.truncated, stats.edges_dropped_by_truncation,
         stats.no_relation + stats.no_relation_after_truncation, stats.unknown_relation_edges, len(train_ex), len(val_ex),
     )
+    if stats.negatives_sampled < stats.negatives_requested:
+        logger.warning(
+            "MLGM negatives: %d of the %d 'no relation' pairs asked for per epoch (--negative-ratio %g) exist: "
+            "%d sentences have too few unrelated word pairs",
+            stats.negatives_sampled, stats.negatives_requested, cfg.negative_ratio, stats.examples_short_of_negatives,
+        )
 
-    masking = MaskingConfig.for_tokenizer(
-        tokenizer, mask_text=cfg.mask_text, mask_graph=cfg.mask_graph, negative_ratio=cfg.negative_ratio
-    )
     train_ds = MLGMDataset(train_ex, masking, seed=cfg.seed)
     val_ds = MLGMDataset(val_ex, masking, seed=cfg.seed + 1)
     collator = MLGMCollator(

@@ -33,10 +33,24 @@ STAGING = ".staging"
 
 def last_complete_checkpoint(output_dir: str | os.PathLike) -> str | None:
     """The newest ``checkpoint-N`` of ``output_dir`` (checkpoints appear only when complete: a run
-    killed while saving leaves its half-written one under ``.staging``, which is ignored)."""
+    killed while saving leaves its half-written one under ``.staging``, which is ignored). A missing
+    or truncated file in it (config, weights, trainer state, optimizer, scheduler, RNG states) is
+    an error naming the file."""
     if not os.path.isdir(output_dir):
         return None
-    return get_last_checkpoint(str(output_dir))
+    last = get_last_checkpoint(str(output_dir))
+    if last is not None:  # complete, unless a disk or a person damaged it since: check
+        from ..errors import InputError
+        from ..models.modeling import check_checkpoint, check_file
+
+        try:
+            check_checkpoint(last)
+            others = sorted(n for n in os.listdir(last) if n.endswith((".json", ".safetensors", ".pt", ".pth")))
+            for name in ("trainer_state.json", "optimizer.pt", "scheduler.pt", *others):
+                check_file(os.path.join(last, name))
+        except InputError as exc:
+            raise type(exc)(f"{exc}; training cannot resume from {last}: delete it to resume from the checkpoint before") from exc
+    return last
 
 
 def _fsync_dir(path: str) -> None:
@@ -94,6 +108,13 @@ class AtomicCheckpointTrainer(Trainer):
         self.optimizer = torch.optim.AdamW(params, lr=self.args.learning_rate, betas=(self.args.adam_beta1, self.args.adam_beta2), eps=self.args.adam_epsilon)
         return self.optimizer
 
+    #: batch entries that are bookkeeping, not model inputs (the EE collator's sentence ``index``)
+    non_model_inputs: tuple[str, ...] = ("index",)
+
+    def compute_loss(self, model: torch.nn.Module, inputs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        inputs = {k: v for k, v in inputs.items() if k not in self.non_model_inputs}
+        return super().compute_loss(model, inputs, *args, **kwargs)
+
     def _get_output_dir(self, trial: Any) -> str:
         if self._staging_dir is not None:
             return self._staging_dir
@@ -103,12 +124,20 @@ class AtomicCheckpointTrainer(Trainer):
         run_dir = super()._get_output_dir(trial)
         staging = os.path.join(run_dir, STAGING)
         name = f"checkpoint-{self.state.global_step}"
-        if self.args.should_save and os.path.isdir(os.path.join(staging, name)):
-            shutil.rmtree(os.path.join(staging, name))  # left by a crash
+        if self.args.should_save and os.path.isdir(staging):
+            shutil.rmtree(staging)  # whatever is there was left by a crash (saves are sequential)
         self.accelerator.wait_for_everyone()
         self._staging_dir = staging
         try:
             super()._save_checkpoint(model, trial)
+        except OSError as exc:  # a full disk, say: free the space, keep the last complete checkpoint
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OSError(
+                exc.errno,
+                f"saving {name} failed ({exc.strerror or exc}); the last complete checkpoint, "
+                f"{get_last_checkpoint(run_dir) or 'none'}, is intact: --resume continues from it",
+                os.path.join(staging, name),
+            ) from exc
         finally:
             self._staging_dir = None
         self.accelerator.wait_for_everyone()

@@ -14,6 +14,7 @@ from amrgnn.data import (
     prepare_mlgm_examples,
     split_by_id,
 )
+from amrgnn.data.mlgm import MLGMExample, MLGMPrepStats, negative_counts
 from amrgnn.graph import AMRVocab, read_amr
 from amrgnn.models import AMRDebertaConfig, AMRDebertaForMaskedGraphModeling
 
@@ -189,3 +190,36 @@ def test_split_by_id():
     assert set(va2) == set(va)
     assert set(split_by_id(ids, 0.1, seed=6)[1]) != set(va)
 
+
+
+def _hand_example(word_ids, edges, types):
+    ids = torch.arange(10, 10 + len(word_ids))
+    return MLGMExample("hand", ids, torch.tensor(word_ids), torch.tensor(edges).t().reshape(2, -1), torch.tensor(types))
+
+
+def test_negative_shortfall_is_counted_by_hand():
+    # 4 words (word 1 has two sub-words): w0 -> w1 a relation, w2 -> w3 only <unk> (1). Related
+    # ordered word pairs: (0,1) (1,0) (2,3) (3,2), so 12 - 4 = 8 unrelated ones. One maskable pair
+    # (0-1: <unk>-only pairs are no targets): 2 ordered pairs predicted, x5 = 10 negatives asked.
+    four = _hand_example([-1, 0, 1, 1, 2, 3, -1], [(1, 2), (1, 3), (4, 5)], [5, 5, 1])
+    # 3 words, every pair related: no negative exists; round(0.3 * 3) = 1 pair masked, 10 asked
+    three = _hand_example([-1, 0, 1, 2, -1], [(1, 2), (2, 3), (1, 3)], [5, 6, 7])
+    cfg = MaskingConfig(mask_text=0.0, mask_graph=0.3, negative_ratio=5.0)
+    first = [1, 2, 4, 5]  # first sub-word of each word of `four`
+    free = {(a, b) for a in range(4) for b in range(4) if a != b} - {(0, 1), (1, 0), (2, 3), (3, 2)}
+    for seed in range(5):
+        item = mask_example(four, cfg, torch.Generator().manual_seed(seed))
+        got = item["relation_pairs"].tolist()
+        assert got[:2] in ([[1, 2], [2, 1]], [[2, 1], [1, 2]]) and item["relation_labels"][:2].tolist() in ([5, 0], [0, 5])
+        assert sorted(got[2:]) == sorted([first[a], first[b]] for a, b in free)  # all 8, each once
+        assert item["relation_labels"][2:].tolist() == [0] * 8
+        assert mask_example(three, cfg, torch.Generator().manual_seed(seed))["relation_pairs"].size(0) == 2
+    assert negative_counts(four, cfg) == (10, 8) and negative_counts(three, cfg) == (10, 0)
+    cfg.negative_ratio = 1.5  # round(1.5 * 2) = 3 of the 8
+    assert negative_counts(four, cfg) == (3, 3)
+    assert mask_example(four, cfg, torch.Generator().manual_seed(0))["relation_pairs"].size(0) == 2 + 3
+    cfg.negative_ratio = 5.0
+    stats = MLGMPrepStats()
+    stats.count_negatives([four, three, four], cfg)
+    assert (stats.negatives_requested, stats.negatives_sampled, stats.examples_short_of_negatives) == (30, 16, 3)
+    assert stats.as_dict()["negatives_sampled"] == 16

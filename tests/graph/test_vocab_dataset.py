@@ -39,6 +39,20 @@ def test_vocab_build_save_load(tmp_path):
         AMRVocab(concepts=["x"], senses=["<none>", "<unk>"], relations=["<none>", "<unk>", ":instance"])
 
 
+def test_reserved_ids_come_from_the_vocabulary_layout():
+    import amrgnn.graph.convert as convert
+    from amrgnn.graph import INSTANCE_ID
+    from amrgnn.graph import vocab as vocab_mod
+
+    v = AMRVocab.build(read_amr(SAMPLE))
+    assert INSTANCE_ID == v.relations.index(":instance") == v.relation_id(":instance") == 2
+    assert convert.INSTANCE_ID is vocab_mod.INSTANCE_ID  # one definition, imported by the converter
+    unk = vocab_mod.UNK_ID
+    assert unk == v.concepts.index("<unk>") == v.senses.index("<unk>") == v.relations.index("<unk>")
+    assert (v.concept_id("no-such-concept"), v.sense_id("99"), v.relation_id(":no-such-role")) == (unk, unk, unk)
+    assert vocab_mod.NONE_ID == v.relations.index("<none>") == v.senses.index("<none>") == v.sense_id(None)
+
+
 def test_prepare_writes_and_caches(tmp_path):
     out = tmp_path / "out"
     first = prepare_corpus(SAMPLE, out, max_k=3, progress=False)
@@ -81,3 +95,84 @@ def test_prepare_corpus_cache_is_much_faster(tmp_path):
     second = prepare_corpus(path, tmp_path, progress=False)
     assert second.summary["cached"] and len(second.dataset) == 500
     print(f"prepare {first.summary['seconds']:.2f}s, cached load {second.summary['seconds']:.3f}s")
+
+
+def _save_tokenizer(path, words):
+    from transformers import BertTokenizerFast
+
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    BertTokenizerFast(vocab={t: i for i, t in enumerate(specials + words)}, do_lower_case=True).save_pretrained(path)
+    return path
+
+
+def test_cache_key_follows_the_tokenizer_files_not_its_name(tmp_path):
+    from amrgnn.graph.subword import load_tokenizer
+
+    words = sorted({t.lower() for a in read_amr(SAMPLE) for t in a.tokens})
+    tok_dir = _save_tokenizer(tmp_path / "tok", words)
+    out = tmp_path / "out"
+    first = prepare_corpus(SAMPLE, out, max_k=2, tokenizer=str(tok_dir), progress=False)
+    assert first.summary["cache"] == "new" and first.summary["tokenizer"] == str(tok_dir)
+    assert prepare_corpus(SAMPLE, out, max_k=2, tokenizer=str(tok_dir), progress=False).summary["cache"] == "hit"
+    # the same files elsewhere: the same tokenizer, so the same key
+    moved = _save_tokenizer(tmp_path / "elsewhere", words)
+    assert prepare_corpus(SAMPLE, out, max_k=2, tokenizer=str(moved), progress=False).summary["cache"] == "hit"
+    # another tokenizer at the same path: recomputed, with the new tokenizer's ids
+    _save_tokenizer(tok_dir, list(reversed(words)))
+    again = prepare_corpus(SAMPLE, out, max_k=2, tokenizer=str(tok_dir), progress=False)
+    assert not again.summary["cached"] and again.summary["cache_key"] != first.summary["cache_key"]
+    tok = load_tokenizer(str(tok_dir))
+    for amr, data in zip(read_amr(SAMPLE), again.dataset, strict=True):
+        want = tok(amr.tokens, is_split_into_words=True)["input_ids"]
+        assert data["subword"].input_ids.tolist() == want
+
+
+def _truncate(p):
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+
+
+def _garble_in_place(p):  # same size, different bytes in the tensor data
+    b = bytearray(p.read_bytes())
+    b[-64:] = bytes(255 - x for x in b[-64:])
+    p.write_bytes(bytes(b))
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "reason"),
+    [
+        ("graphs.safetensors", _truncate, "graphs.safetensors"),
+        ("graphs.safetensors", _garble_in_place, "graphs.safetensors"),
+        ("graphs.safetensors", lambda p: p.unlink(), "graphs.safetensors"),
+        ("graphs.json", lambda p: p.write_text('{"format": "amrgnn-col'), "graphs.json"),
+        ("vocab.json", lambda p: p.write_bytes(b"\xff\xfe garbage"), "vocab.json"),
+        ("summary.json", lambda p: p.write_text("[1, 2"), "summary.json"),
+    ],
+)
+def test_damaged_cache_is_reported_and_rebuilt(tmp_path, caplog, name, damage, reason):
+    out = tmp_path / "out"
+    first = prepare_corpus(SAMPLE, out, max_k=2, progress=False)
+    damage(out / name)
+    with caplog.at_level("WARNING", logger="amrgnn.graph.dataset"):
+        again = prepare_corpus(SAMPLE, out, max_k=2, progress=False)
+    s = again.summary
+    assert not s["cached"] and s["cache"].startswith(f"rebuilt (damaged: {reason}")
+    assert any("damaged" in r.getMessage() and reason in r.getMessage() for r in caplog.records)
+    assert s["cache_key"] == first.summary["cache_key"] and s["converted"] == 3
+    for a, b in zip(first.dataset, again.dataset, strict=True):
+        assert torch.equal(a["token", "hop2", "token"].edge_index, b["token", "hop2", "token"].edge_index)
+    assert prepare_corpus(SAMPLE, out, max_k=2, progress=False).summary["cache"] == "hit"
+
+
+def test_loading_damaged_files_names_them(tmp_path):
+    from amrgnn.errors import UsageError
+
+    prepare_corpus(SAMPLE, tmp_path, max_k=1, progress=False)
+    _truncate(tmp_path / "graphs.safetensors")
+    with pytest.raises(UsageError, match="graphs.safetensors: damaged"):
+        AMRDataset.load(tmp_path)
+    (tmp_path / "graphs.json").write_text("{not json")
+    with pytest.raises(UsageError, match="graphs.json: damaged"):
+        AMRDataset.load(tmp_path)
+    (tmp_path / "vocab.json").write_text('{"format": "amrgnn-vocab", "version": 1}')
+    with pytest.raises(UsageError, match="vocab.json: not an amrgnn vocabulary"):
+        AMRVocab.load(tmp_path / "vocab.json")

@@ -151,6 +151,53 @@ def test_cache_and_errors():
     assert "num_scales=2" in repr(layer)
 
 
+def test_cache_never_returns_another_graphs_hops():
+    """A second graph at the same data pointer and version (freed memory reused, or a new tensor
+    over a buffer changed in place) gets its own hops, not the cached ones."""
+    import numpy as np
+
+    from amrgnn.graph import exact_k_hop_typed
+
+    torch.manual_seed(0)
+    layer = MultiScaleAggregation(4, 4, K, R)
+    x = torch.randn(N, 4)
+    _, et = graph()
+    buf = np.array([[a for a, _, _ in EDGES], [b for _, b, _ in EDGES]], dtype=np.int64)
+    first = torch.from_numpy(buf)
+    before = layer.k_hop(first, et, N)[0].edge_index.clone()
+    buf[1] = [2, 3, 4, 5, 6, 0, 1, 3]  # another graph, written into the same memory
+    second = torch.from_numpy(buf)
+    assert (second.data_ptr(), second._version) == (first.data_ptr(), first._version)
+    want = exact_k_hop_typed(second, et, N, K)
+    got = layer.k_hop(second, et, N)
+    assert not torch.equal(want[0].edge_index, before)  # the two graphs differ
+    for g, w in zip(got, want, strict=True):
+        assert torch.equal(g.edge_index, w.edge_index) and torch.equal(g.edge_type, w.edge_type)
+    torch.testing.assert_close(layer(x, second, et), layer(x, hops=want))
+    # an in-place torch write bumps the version: recomputed too
+    second[1, 0] = 3
+    assert torch.equal(layer.k_hop(second, et, N)[0].edge_index, exact_k_hop_typed(second, et, N, K)[0].edge_index)
+    # a new edge_type tensor with the same pointer is a new graph as well
+    et2 = et.view(-1)
+    assert et2.data_ptr() == et.data_ptr() and layer.k_hop(second, et2, N) is not layer.k_hop(second, et, N)
+
+
+def test_cache_with_cuda_memory_reuse():
+    """The case of the issue: CUDA's caching allocator hands a freed graph's block to the next one."""
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+    from amrgnn.graph import exact_k_hop_typed
+
+    layer = MultiScaleAggregation(4, 4, K, R).cuda()
+    x = torch.randn(N, 4, device="cuda")
+    ei, et = graph()
+    et = et.cuda()
+    layer(x, ei.cuda(), et)  # the edge tensor is a temporary: freed after the call (unless held)
+    other = torch.tensor([[0, 1, 2, 3, 4, 5, 6, 0], [2, 3, 4, 5, 6, 0, 1, 3]], device="cuda")
+    for got, want in zip(layer.k_hop(other, et, N), exact_k_hop_typed(other, et, N, K), strict=True):
+        assert torch.equal(got.edge_index, want.edge_index) and torch.equal(got.edge_type, want.edge_type)
+
+
 def test_on_hetero_token_graph():
     from amrgnn.graph import AMRVocab, read_amr, to_hetero
 

@@ -72,3 +72,35 @@ def test_parse_other_formats_and_bad_input(trained, tmp_path, capsys):
     wrong.write_text(json.dumps({"id": a.id, "tokens": ["other", "words"], "edges": []}) + "\n")
     assert main(["evaluate-graphs", "--gold", str(SAMPLE), "--pred", str(wrong)]) == 2
     assert "tokens differ from the gold AMR's" in capsys.readouterr().err
+
+
+def test_event_extraction_with_predicted_graphs(trained, tmp_path, monkeypatch, capsys):
+    """--graphs tokengraph:PATH and predicted:DIR give train-ee sub-word graphs; predict-ee reuses the
+    predictor the model was trained with; mismatched words are a clear error."""
+    from ..conftest import FIXTURES
+
+    monkeypatch.setenv("AMRGNN_CACHE", str(tmp_path / "cache"))
+    data = FIXTURES / "events" / "sample.events.jsonl"
+    backbone = make_tiny_backbone(tmp_path / "bb", [SAMPLE])
+    parses = tmp_path / "parses.jsonl"
+    assert main(["parse", "--model", str(trained), "--input", str(data), "--format", "oneie", "--output", str(parses),
+                 "--no-progress"]) == 0
+    n_edges = sum(len(json.loads(line)["edges"]) for line in parses.read_text().splitlines())
+    fast = ["--max-steps", "2", "--batch-size", "2", "--no-progress", "--backbone", str(backbone)]
+    for spec in (f"tokengraph:{parses}", f"predicted:{trained}"):
+        out = tmp_path / spec.split(":")[0]
+        assert main(["train-ee", "--train", str(data), "--dev", str(data), "--graphs", spec, "--output-dir", str(out), *fast]) == 0
+        summary = json.loads((out / "data_summary.json").read_text())["graphs"]["train"]
+        assert summary["with_graph"] == 3 and summary["unknown_relations"] == 0
+        assert (summary["subword_relations"] > 0) == (n_edges > 0)
+    assert summary["predictor_sha256"] and list((tmp_path / "cache" / "token-graphs").glob("*.json"))
+    capsys.readouterr()
+    pred = tmp_path / "pred.jsonl"
+    assert main(["predict-ee", "--model", str(tmp_path / "predicted"), "--input", str(data), "--output", str(pred)]) == 0
+    assert len(pred.read_text().splitlines()) == 3
+    wrong = tmp_path / "wrong.jsonl"
+    first = json.loads(parses.read_text().splitlines()[0])
+    wrong.write_text(json.dumps({**first, "tokens": first["tokens"][:-1], "edges": []}) + "\n")
+    assert main(["train-ee", "--train", str(data), "--dev", str(data), "--graphs", f"tokengraph:{wrong}",
+                 "--output-dir", str(tmp_path / "w"), *fast]) == 2
+    assert "its tokens differ" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,9 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
+from safetensors.torch import load_file, save_file
+from transformers import BertConfig, BertModel, DebertaV2Model
 
 from amrgnn.cli import main
 from amrgnn.models import AMRDebertaForMaskedGraphModeling
+from amrgnn.models.modeling import CheckpointError
+from amrgnn.tasks.mlgm import load_backbone, resolve_backbone
 from amrgnn.tasks.training import STAGING, last_complete_checkpoint, read_metrics
 
 from ..conftest import SAMPLE, corpus_path
@@ -64,6 +70,7 @@ def test_pretrain_writes_model_logs_and_curves(setup, tmp_path, capsys):
     assert split["validation"] and not set(split["train"]) & set(split["validation"])
     summary = json.loads((out / "data_summary.json").read_text())
     assert summary["read"] == summary["examples"] + sum(summary["skipped"].values())
+    assert 0 < summary["negatives_sampled"] <= summary["negatives_requested"]
     assert {p.name for p in out.glob("checkpoint-*")} == {"checkpoint-6", "checkpoint-12"}
     model = AMRDebertaForMaskedGraphModeling.from_pretrained(out)
     assert model.config.graph_num_relations == len(json.loads((out / "amr_vocab.json").read_text())["relations"])
@@ -140,7 +147,13 @@ def test_reference_command_line(setup, tmp_path):
 
 
 def test_a_half_written_checkpoint_is_never_the_latest(tmp_path):
-    (tmp_path / "checkpoint-4").mkdir()
+    done = tmp_path / "checkpoint-4"
+    done.mkdir()
+    for name in ("config.json", "trainer_state.json"):
+        (done / name).write_text("{}")
+    save_file({"x": torch.zeros(1)}, done / "model.safetensors")
+    for name in ("optimizer.pt", "scheduler.pt"):
+        torch.save({}, done / name)
     (tmp_path / STAGING / "checkpoint-8").mkdir(parents=True)  # a crash while saving step 8
     assert Path(last_complete_checkpoint(tmp_path)).name == "checkpoint-4"
     assert last_complete_checkpoint(tmp_path / "missing") is None
@@ -152,3 +165,33 @@ def test_bad_corpus_is_a_clear_error(setup, tmp_path, capsys):
     assert main(_args(backbone, bad, tmp_path / "bad", "--max-steps", "2")) == 2
     err = capsys.readouterr().err
     assert "bad_malformed.txt:7: graph 'bad.2': malformed PENMAN" in err
+
+
+def test_a_stock_weights_file_initialises_the_backbone(setup, tmp_path):
+    """``--backbone DIR/model.safetensors`` (a DebertaV2Model's, without the ``deberta.`` prefix):
+    every backbone tensor comes from the file, only the graph terms and heads are initialised."""
+    backbone, _ = setup
+    stock = DebertaV2Model.from_pretrained(backbone)
+    model = load_backbone(resolve_backbone(str(backbone / "model.safetensors"), tmp_path), num_relations=20)
+    for name, p in stock.state_dict().items():
+        assert torch.equal(model.deberta.state_dict()[name], p), name
+    assert model.initialised_parameters and all(
+        not k.startswith("deberta.") or "graph" in k or "position_embeddings" in k for k in model.initialised_parameters
+    )
+
+
+def test_a_weights_file_of_another_model_is_a_clear_error(setup, tmp_path, capsys):
+    backbone, corpus = setup
+    d = tmp_path / "other"
+    shutil.copytree(backbone, d)
+    torch.manual_seed(0)
+    bert = BertModel(BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64))
+    save_file(bert.state_dict(), d / "bert.safetensors")
+    with pytest.raises(CheckpointError, match=f"{d / 'bert.safetensors'}: .*does not fit.*missing"):
+        load_backbone(resolve_backbone(str(d / "bert.safetensors"), tmp_path), num_relations=20)
+    state = load_file(d / "model.safetensors")
+    del state["encoder.layer.1.output.dense.weight"]
+    save_file(state, d / "model.safetensors")
+    assert main(_args(d / "model.safetensors", corpus, tmp_path / "run", "--max-steps", "2")) == 2
+    err = capsys.readouterr().err
+    assert f"{d / 'model.safetensors'}: " in err and "missing 1 tensors: deberta.encoder.layer.1.output.dense.weight" in err

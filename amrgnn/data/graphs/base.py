@@ -47,9 +47,25 @@ class GraphSource:
     def spec(self) -> str:
         return self.kind if self.arg is None else f"{self.kind}:{self.arg}"
 
+    #: what the source gives: ``"amr"`` (:meth:`amrs`: graphs aligned to the words later) or
+    #: ``"words"`` (:meth:`word_graphs`: word-level token graphs, relation names)
+    produces: ClassVar[str] = "amr"
+
     def amrs(self, sentences: Sequence[Sentence]) -> list[AMR | None]:
         """One AMR per sentence (``None`` where the source has none)."""
         raise NotImplementedError
+
+    def word_graphs(self, sentences: Sequence[Sentence]) -> list[list[tuple[int, int, str]] | None]:
+        """One word-level token graph per sentence, ``(i, j, relation name)`` (``None``: no graph)."""
+        raise NotImplementedError
+
+    def relation_names(self) -> list[str] | None:
+        """The relation vocabulary the source's word graphs use (``None``: unknown)."""
+        return None
+
+    def describe(self) -> dict[str, str]:
+        """What identifies the graphs beyond the spec (e.g. a model's hash), recorded with a run."""
+        return {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.spec!r})"

@@ -28,7 +28,7 @@ class EEConfig(TrainingOptions):
     output_dir: str = option(help="where the model, predictions and scores go", metavar="DIR")
     test: str | None = option(None, help="test sentences, predicted and scored once at the end", metavar="FILE")
     format: str = option("oneie", help="input layout", choices=EVENT_FORMATS.names)
-    graphs: str = option("none", help="graph source: none | amrlib | penman:PATH (graphs matched by sentence id)")
+    graphs: str = option("none", help="graph source: none | penman:PATH | amrlib | predicted:DIR | tokengraph:PATH (graphs matched by sentence id)")
     backbone: str = option("offline", help="'offline' (all-MiniLM-L6-v2), a DeBERTa-v2/v3 checkpoint or an MLGM output dir")
     epochs: float = option(16.0, help="training epochs")
     batch_size: int = option(16, help="training batch size")

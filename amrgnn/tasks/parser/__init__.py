@@ -1,13 +1,13 @@
 """Graphs without a parser model: train :class:`~amrgnn.models.AMRDebertaForTokenGraph` on gold AMR
-token graphs (:mod:`.train`), predict token graphs for any text (:mod:`.predict`, :mod:`.parse`) and
-score them against gold AMRs (:mod:`.score`)."""
+token graphs (:mod:`.train`), predict token graphs for any text (:mod:`.parse`) and
+score them against gold AMRs (:mod:`.score`); decoding itself is
+:mod:`amrgnn.data.token_graph_predictor`."""
 
 from ...registry import lazy_exports
 from .config import ParserConfig
 
 _EXPORTS = {
     **dict.fromkeys(["TokenGraphTrainer", "best_threshold", "run_parser_training"], ".train"),
-    **dict.fromkeys(["decode", "predict_candidates"], ".predict"),
     **dict.fromkeys(["GraphScore", "score_graphs"], ".score"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -17,8 +17,6 @@ __all__ = [
     "ParserConfig",
     "TokenGraphTrainer",
     "best_threshold",
-    "decode",
-    "predict_candidates",
     "run_parser_training",
     "score_graphs",
 ]

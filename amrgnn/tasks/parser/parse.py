@@ -15,16 +15,12 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from ...data.events import EVENT_FORMATS, read_events
-from ...data.token_graphs import TokenGraphCollator, WordGraph, encode_word_graphs
+from ...data.token_graph_predictor import TokenGraphPredictor
+from ...data.token_graphs import WordGraph
 from ...errors import InputError, UsageError
 from ...graph.io import read_amr
-from ...graph.vocab import AMRVocab
-from ...models.token_graph import AMRDebertaForTokenGraph
-from ..mlgm import VOCAB_FILE
-from .predict import decode, predict_candidates
 
 __all__ = ["INPUT_FORMATS", "TokenGraphPredictor", "read_sentences", "write_parses"]
 
@@ -57,51 +53,6 @@ def read_sentences(path: str | os.PathLike, fmt: str) -> list[tuple[str, list[st
             else:
                 raise UsageError(f"unknown input format {fmt!r}; choose from {', '.join(INPUT_FORMATS)}")
     return out
-
-
-class TokenGraphPredictor:
-    """A trained :class:`AMRDebertaForTokenGraph` with its tokenizer and relation vocabulary.
-
-    Args:
-        model_dir: a ``train-parser`` output (or any directory holding the model, its tokenizer and
-            ``amr_vocab.json``).
-        device: where the model runs (default: CUDA when available).
-    """
-
-    def __init__(self, model_dir: str | os.PathLike, *, device: str | None = None, max_seq_len: int = 256) -> None:
-        import torch
-        from transformers import AutoTokenizer
-
-        model_dir = Path(model_dir)
-        if not (model_dir / VOCAB_FILE).is_file():
-            raise InputError(f"{model_dir}: no {VOCAB_FILE}: not a train-parser model directory")
-        self.model_dir = model_dir
-        self.vocab = AMRVocab.load(model_dir / VOCAB_FILE)
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        self.model = AMRDebertaForTokenGraph.from_pretrained(str(model_dir)).to(self.device).eval()
-        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-        self.max_seq_len = max_seq_len
-        self.collator = TokenGraphCollator(self.tokenizer.pad_token_id, with_labels=False)
-
-    @property
-    def relations(self) -> list[str]:
-        return self.vocab.relations
-
-    def predict(self, sentences: Iterable[tuple[str, list[str]]], *, batch_size: int = 32,
-                progress: bool = False) -> tuple[list[WordGraph], dict[str, Any]]:
-        """Word graphs (relation ids of :attr:`relations`) for ``(id, words)`` sentences, and counts
-        (sentences, words beyond the model's length, which get no edges)."""
-        graphs = [WordGraph(sid, words) for sid, words in sentences]
-        examples, stats = encode_word_graphs(graphs, self.tokenizer, max_seq_len=self.max_seq_len)
-        cands = predict_candidates(self.model, examples, self.collator, batch_size=batch_size, device=self.device,
-                                   progress=progress)
-        import torch
-
-        threshold = self.model.config.tg_arc_threshold
-        for g, c in zip(graphs, cands, strict=True):
-            g.edges = torch.tensor(decode(c, threshold), dtype=torch.long).view(-1, 3)
-        return graphs, {"sentences": stats.sentences, "truncated": stats.truncated, "words_cut": stats.words_cut,
-                        "threshold": threshold}
 
 
 def write_parses(graphs: Iterable[WordGraph], relations: list[str], path: str | os.PathLike) -> int:

@@ -21,6 +21,7 @@ import torch
 from transformers import TrainingArguments, set_seed
 
 from ...data.mlgm import split_by_id
+from ...data.token_graph_predictor import decode, predict_candidates
 from ...data.token_graphs import (
     TokenGraphCollator,
     TokenGraphExample,
@@ -38,7 +39,6 @@ from ...viz.curves import CurveScale
 from ..mlgm import VOCAB_FILE, resolve_backbone
 from ..training import AtomicCheckpointTrainer, MetricsLogger, device_args, last_complete_checkpoint
 from .config import ParserConfig
-from .predict import decode, predict_candidates
 from .score import GraphScore, score_graphs
 
 logger = logging.getLogger(__name__)

@@ -89,7 +89,7 @@ class CrossDomainConfig:
     domain_map: str | None = option(None, metavar="JSON", help="document id (or id prefix) -> domain, instead of ACE genres")
     seeds: list[int] | None = option(None, type=int_list, help="training seeds, e.g. 1,2,3 (default: the recipe's seed)")
     graphs: list[str] = option(default_factory=lambda: ["none"], action="append",
-                               help="none | amrlib | penman:PATH; repeat to compare (default: none)")
+                               help="none | penman:PATH | amrlib | predicted:DIR | tokengraph:PATH; repeat to compare (default: none)")
     keep_models: bool = option(False, help="keep every run's model")
 
     def __post_init__(self) -> None:

@@ -34,7 +34,7 @@ class LowResourceConfig:
     )
     seeds: list[int] = option(default_factory=lambda: [1, 2, 3], type=int_list, help="seeds per size, e.g. 1,2,3")
     graphs: list[str] = option(default_factory=lambda: ["none"], action="append",
-                               help="none | amrlib | penman:PATH; repeat to compare (default: none)")
+                               help="none | penman:PATH | amrlib | predicted:DIR | tokengraph:PATH; repeat to compare (default: none)")
     full: bool = option(True, help="also train on the whole training set")
     keep_models: bool = option(False, help="keep every run's model")
 

@@ -32,7 +32,7 @@ class ContinualConfig:
     )
     graphs: list[str] = option(
         default_factory=lambda: ["none"], action="append",
-        help="none | amrlib | penman:PATH; repeat to compare (e.g. --graphs none --graphs penman:parses.txt: "
+        help="none | penman:PATH | amrlib | predicted:DIR | tokengraph:PATH; repeat to compare (e.g. --graphs none --graphs penman:parses.txt: "
         "text-only and AMR runs side by side) (default: none)",
     )
     streams: str | None = option(None, help="JSON list of lists of event-type names, one list per task", metavar="FILE")
