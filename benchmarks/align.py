@@ -2,7 +2,7 @@
 """Score the rule-based aligner against the ISI alignments of the Bio AMR dev set.
 
 Reads ``bio-amr/alignment-release-dev-bio.txt``, strips its ``~e.N`` alignments, re-aligns every
-graph with :func:`amrgnn.graph.align.align` and with a trivial exact-match baseline, and reports
+graph with :func:`amrgnn.graph.aligner.align` and with a trivial exact-match baseline, and reports
 precision / recall / F1 over (node, token) pairs for concepts, constants, roles and overall
 (concepts + constants), plus graphs per second.
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from amrgnn.graph.align import align, is_markup  # noqa: E402
+from amrgnn.graph.aligner import align, is_markup  # noqa: E402
 from amrgnn.graph.io import AMR, read_amr  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"

@@ -41,7 +41,7 @@ from amrgnn.data.ee import EECollator, EEDataset, EELabels, encode_sentences  # 
 from amrgnn.data.events import Argument, EntityMention, EventMention, Sentence  # noqa: E402
 from amrgnn.data.graphs import attach_graphs, parse_graph_source  # noqa: E402
 from amrgnn.graph import read_amr  # noqa: E402
-from amrgnn.graph.align import align  # noqa: E402
+from amrgnn.graph.aligner import align  # noqa: E402
 from amrgnn.models import (  # noqa: E402
     AMRDebertaConfig,
     AMRDebertaForEventExtraction,

@@ -40,7 +40,7 @@ from amrgnn.graph import (
     to_hetero,
     token_graph,
 )
-from amrgnn.graph.align import align
+from amrgnn.graph.aligner import align
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CORPORA = {

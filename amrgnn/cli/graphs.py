@@ -62,6 +62,8 @@ def _print_summary(s: dict[str, Any]) -> None:
     v = s["vocab"]
     rows.append(("vocabulary", f"{v['concepts']} concepts, {v['senses']} senses, {v['relations']} relations"))
     rows.append(("seconds", f"{s['seconds']:.3f}" + (" (cached)" if s.get("cached") else "")))
+    if str(s.get("cache", "")).startswith("rebuilt"):
+        rows.append(("cache", s["cache"]))
     width = max(len(k) for k, _ in rows)
     for k, val in rows:
         print(f"{k:<{width}}  {val}")
@@ -103,7 +105,7 @@ def _run_show(args: argparse.Namespace) -> int:
     for amr in read_amr(args.file, progress=False):
         if amr.id == args.id:
             if args.align:
-                from ..graph.align import align
+                from ..graph.aligner import align
 
                 amr = align(amr)
             args.output.parent.mkdir(parents=True, exist_ok=True)

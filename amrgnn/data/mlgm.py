@@ -33,7 +33,7 @@ from torch import Tensor
 from torch.utils.data import Dataset
 
 from ..errors import UsageError
-from ..graph.align import align
+from ..graph.aligner import align
 from ..graph.columns import EncodeOptions, encode_amrs
 from ..graph.hetero import SUBWORD, TOKEN
 from ..graph.io import AMR, ReadStats, expand_paths, read_amr

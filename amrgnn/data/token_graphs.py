@@ -141,7 +141,7 @@ def aligned(amr: Any, align_missing: bool = True) -> tuple[Any, str]:
     ``"aligner"`` (the built-in rule-based aligner, when the graph has none)."""
     if amr.alignments or not align_missing:
         return amr, "isi"
-    from ..graph.align import align
+    from ..graph.aligner import align
 
     return align(amr), "aligner"
 

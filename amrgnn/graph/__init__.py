@@ -6,7 +6,7 @@ Names are imported on first use (``amrgnn.graph.io`` and ``amrgnn.graph.vocab`` 
 from ..registry import lazy_exports
 
 _EXPORTS = {
-    "align": ".align",
+    "align": ".aligner",
     **dict.fromkeys(["EncodeOptions", "GraphColumns", "encode_amrs", "to_hetero"], ".columns"),
     **dict.fromkeys(["extract_arrays", "node_token_sets", "token_graph"], ".convert"),
     **dict.fromkeys(["AMRGraphData", "to_penman"], ".hetero"),

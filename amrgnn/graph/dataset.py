@@ -170,7 +170,7 @@ def prepare_corpus(
         max_k: exact k-hop depth of the token graph(s).
         undirected: k-hop over the undirected token graph.
         tokenizer: a HuggingFace tokenizer (local path or cached hub id) for the sub-word graph.
-        align: fill missing alignments with the rule-based aligner (:func:`amrgnn.graph.align`).
+        align: fill missing alignments with the rule-based aligner (:func:`amrgnn.graph.aligner`).
         skip_invalid: skip and count bad graphs instead of raising :class:`AMRFormatError`.
         vocab: a vocabulary (or the path of a ``vocab.json``) to reuse, e.g. a training split's;
             built from this corpus when ``None``.
@@ -220,7 +220,7 @@ def prepare_corpus(
     with bulk_mode():
         amrs: list[AMR] = list(read_amr(files, skip_invalid=skip_invalid, stats=stats, progress=progress))
         if align:
-            from .align import align as align_amr
+            from .aligner import align as align_amr
 
             amrs = [align_amr(a) for a in amrs]
         if vocab is None:

@@ -1,4 +1,4 @@
-"""Tests of the rule-based aligner (amrgnn.graph.align) on hand-made graphs and on Bio AMR."""
+"""Tests of the rule-based aligner (amrgnn.graph.aligner) on hand-made graphs and on Bio AMR."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from amrgnn.graph.align import align, is_markup, lemmas, lemmatize
+from amrgnn.graph.aligner import align, is_markup, lemmas, lemmatize
 from amrgnn.graph.io import AMR, parse_amr, read_amr
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"

@@ -70,7 +70,8 @@ def _mutate(text: str, mutations: list[tuple[str, int, object]]) -> str:
 
 
 RECORD = st.builds(_mutate, st.sampled_from(SEEDS), st.lists(MUTATION, max_size=6))
-FAST = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# Deterministic (derandomize) and stateless (no example database written into the checkout).
+FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(autouse=True)

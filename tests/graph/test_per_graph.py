@@ -20,7 +20,7 @@ from amrgnn.graph import (
     to_hetero,
     token_graph,
 )
-from amrgnn.graph.align import align
+from amrgnn.graph.aligner import align
 from amrgnn.graph.convert import extract_arrays, token_graph_union
 from amrgnn.graph.ragged import bool_tensor, flat, long_tensor
 

@@ -15,7 +15,7 @@ from amrgnn.models import AMRDebertaForEventExtraction
 from amrgnn.tasks.ee.score import score_events
 
 from ..conftest import FIXTURES, SAMPLE
-from ..event_corpus import WORDS
+from ..event_corpus import ROLES, WORDS
 from ..tiny_backbone import make_tiny_backbone
 from .learnable_corpus import write_learnable
 
@@ -92,27 +92,32 @@ def test_train_predict_and_score(backbone, tmp_path, graphs, capsys):
 
 @pytest.mark.parametrize("graphs", ["none", "amr"])
 def test_learns_the_toy(toy, tmp_path, graphs):
-    """48 steps on the toy: held-out triggers nearly all right and a fair share of the roles (a
-    model predicting nothing scores 0); the saved model predicts the same again through predict-ee."""
+    """48 steps on the toy: held-out triggers and arguments nearly all found, roles from the right
+    event type (a model predicting nothing, or noise, fails); predict-ee on the saved model agrees."""
     data, amr, bb = toy
     out = tmp_path / "toy"
     spec = "none" if graphs == "none" else f"penman:{amr}"
     assert main([
         "train-ee", "--train", str(data["train"]), "--dev", str(data["dev"]), "--test", str(data["test"]), "--graphs", spec,
-        "--backbone", str(bb), "--output-dir", str(out), "--max-steps", __import__("os").environ.get("N", "48"), "--batch-size", "8",
-        "--learning-rate", "5e-3", "--head-learning-rate", "1e-2", "--no-progress", "--seed", __import__("os").environ.get("S", "3"),
+        "--backbone", str(bb), "--output-dir", str(out), "--max-steps", "48", "--batch-size", "8",
+        "--learning-rate", "5e-3", "--head-learning-rate", "1e-2", "--no-progress", "--seed", "3",
     ]) == 0
     summary = json.loads((out / "data_summary.json").read_text())
     assert summary["graphs"]["test"]["with_graph"] == (0 if graphs == "none" else 12)
     scores = json.loads((out / "scores.test.json").read_text())
-    print("SCORES", graphs, {m: scores[m]["f1"] for m in ("trigger_cls", "arg_cls")})
-    assert scores["trigger_cls"]["f1"] >= 90, scores  # measured: 100 (both)
-    assert scores["arg_cls"]["f1"] >= 40, scores  # measured: ~55-80 over seeds
+    # measured over seeds 1-7, text and AMR: trigger_cls 100, arg_id 100, arg_cls 35-62 (54 / 62 at seed 3)
+    assert scores["trigger_cls"]["f1"] >= 90, scores
+    assert scores["arg_id"]["f1"] >= 90, scores
+    assert scores["arg_cls"]["f1"] >= 25, scores
     pred = tmp_path / "test.pred.jsonl"
     assert main(["predict-ee", "--model", str(out), "--input", str(data["test"]), "--output", str(pred)]) == 0
     again = score_events(read_events(data["test"]), read_events(pred, predictions=True))
     for m in ("trigger_cls", "arg_cls"):
         assert again.metrics[m].f1 == pytest.approx(scores[m]["f1"])
+    # the roles are learned per event type (which of its two roles, from the position, only in part
+    # by 48 steps): every predicted role is one of its type's (measured: all 26 of 26, seeds 1, 3, 5)
+    roles = [(e.type, a.role) for s in read_events(pred, predictions=True) for e in s.events for a in e.arguments]
+    assert roles and sum(r in ROLES[t] for t, r in roles) >= 0.9 * len(roles), roles
 
 
 def test_bad_training_file_names_file_and_sentence(backbone, tmp_path, capsys):

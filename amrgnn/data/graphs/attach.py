@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from ...graph.align import align
+from ...graph.aligner import align
 from ...graph.columns import EncodeOptions, encode_amrs
 from ...graph.hetero import SUBWORD
 from ...graph.io import AMR
