@@ -221,8 +221,8 @@ def test_cli_continual_and_report(backbone, corpus, tmp_path, capsys):
 def test_joint_remembers_and_finetune_forgets(backbone, tmp_path):
     """Two tasks of three types on the learnable toy (the trigger word decides the type), 40 steps
     each: every method learns the task at hand; after the second task joint training still finds
-    the first task's triggers, fine-tuning has forgotten them, and replay keeps some. A model that
-    predicts nothing (or forgets nothing it never learned) fails."""
+    the first task's triggers, fine-tuning has forgotten them, and replay keeps some (a model that
+    predicts nothing fails every bar)."""
     train = write_event_corpus(tmp_path / "train.jsonl", docs=20, seed=0)
     dev = write_event_corpus(tmp_path / "dev.jsonl", docs=8, seed=1)
     streams = tmp_path / "streams.json"

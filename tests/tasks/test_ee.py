@@ -5,6 +5,7 @@ AMR); the event drawing's labels."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 import torch
@@ -162,14 +163,53 @@ def test_reference_command_line_amree(backbone, tmp_path):
     assert (out / "predictions.dev.jsonl").is_file() and (out / "scores.dev.json").is_file()
 
 
+def _drawn_events(ax, sentence, sign: int) -> tuple[Counter, Counter, Counter]:
+    """What draw_events should draw for ``sentence`` on one side (+1 gold, above; -1 predicted,
+    below), in the figure's own x positions of the words: (type, trigger x), (role, x midway
+    between trigger and argument) and (trigger x, argument x), once per distinct argument."""
+    x = sorted(t.get_position()[0] for t in ax.texts if t.get_position()[1] == 0 and t.get_bbox_patch() is None)
+    assert len(x) == len(sentence.tokens)
+    types, roles, arrows = Counter(), Counter(), Counter()
+    for ev in sentence.events:
+        tx = (x[ev.start] + x[ev.end - 1]) / 2
+        types[(ev.type, round(tx, 6), sign)] += 1
+        for start, end, role in dict.fromkeys((a.start, a.end, a.role) for a in ev.arguments):
+            ax_ = (x[start] + x[end - 1]) / 2
+            roles[(role, round((tx + ax_) / 2, 6), sign)] += 1
+            arrows[(round(tx, 6), round(ax_, 6), sign)] += 1
+    return types, roles, arrows
+
+
 def test_draw_events_png(tmp_path):
+    from matplotlib.text import Annotation
+
     from amrgnn.viz.events import draw_events
 
     gold = read_events(EV / "gold.oneie.jsonl")
-    pred = read_events(EV / "pred.oneie.jsonl")
+    pred = read_events(EV / "pred.oneie.jsonl", predictions=True)
     out = tmp_path / "ex.png"
-    draw_events(gold[0], out, pred[0], title="d1-1")
+    fig = draw_events(gold[0], out, pred[0], title="d1-1")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 5000
+    (ax,) = fig.axes
+    assert ax.get_title() == "d1-1"
+    texts = [t for t in ax.texts if not isinstance(t, Annotation)]
+    # every word once, left to right, on the middle line
+    words = [t for t in texts if t.get_position()[1] == 0 and t.get_bbox_patch() is None]
+    assert [t.get_text() for t in sorted(words, key=lambda t: t.get_position()[0])] == gold[0].tokens
+    assert {"gold", "predicted"} <= {t.get_text() for t in texts}
+    # event types (boxed, at the trigger) and roles (boxed, between trigger and argument) of gold
+    # above and predictions below; one arrow per distinct argument (the predicted duplicate once)
+    side = lambda y: 1 if y > 0 else -1  # noqa: E731
+    boxed = [(t.get_text(), round(t.get_position()[0], 6), side(t.get_position()[1])) for t in texts if t.get_bbox_patch() is not None]
+    g_types, g_roles, g_arrows = _drawn_events(ax, gold[0], 1)
+    p_types, p_roles, p_arrows = _drawn_events(ax, pred[0], -1)
+    assert Counter(boxed) == g_types + g_roles + p_types + p_roles
+    assert sum(g_arrows.values()) == 3 and sum(p_arrows.values()) == 3 and len(pred[0].events[0].arguments) == 3
+    drawn = Counter((round(a.xyann[0], 6), round(a.xy[0], 6), side(a.xy[1])) for a in ax.texts if isinstance(a, Annotation))
+    assert drawn == g_arrows + p_arrows
+    # gold alone: nothing below the words
+    fig = draw_events(gold[1], tmp_path / "gold-only.png")
+    assert all(t.get_position()[1] >= 0 for t in fig.axes[0].texts) and "predicted" not in {t.get_text() for t in fig.axes[0].texts}
 
 
 def test_predicted_candidates(backbone, tmp_path):

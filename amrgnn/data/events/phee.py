@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 
-from .reading import Reader, finish, json_lines
+from .reading import Reader, finish, json_lines, kind, list_field
 from .records import Argument, EventMention, EventReadStats, Sentence
 
 __all__ = ["read_phee"]
@@ -41,14 +41,21 @@ def read_phee(
     for line_no, rec in json_lines(p, skip_invalid, stats):
         sid = str(rec.get("id", f"line{line_no}"))
         context = rec.get("context") or ""
+        annotations = list_field(rec, "annotations")
+        if not isinstance(context, str) or annotations is None:
+            key, what = ("context", "a string") if not isinstance(context, str) else ("annotations", "a list")
+            reader.skip("bad-field", f"{key} is {kind(rec[key])}, not {what}", line_no, sid)
+            continue
         tokens, starts, ends = _tokenize(context)
         if not tokens:
             reader.skip("no-tokens", "empty context", line_no, sid)
             continue
 
         def word_span(
-            cs: int, text: str, context: str = context, starts: list[int] = starts, ends: list[int] = ends
+            cs: object, text: object, context: str = context, starts: list[int] = starts, ends: list[int] = ends
         ) -> tuple[int, int] | None:
+            if type(cs) is not int or not isinstance(text, str) or not text or cs < 0:
+                return None
             ce = cs + len(text)
             if context[cs:ce] != text:
                 return None
@@ -58,10 +65,17 @@ def read_phee(
                 return None
             return first, last + 1
 
-        def spans(node: dict, role: str, line_no: int = line_no, sid: str = sid) -> list[tuple[int, int]]:
+        def spans(node: object, role: str, line_no: int = line_no, sid: str = sid) -> list[tuple[int, int]]:
+            texts_list = node.get("text", []) if isinstance(node, dict) else None
+            offs_list = node.get("start", []) if isinstance(node, dict) else None
+            if not isinstance(texts_list, list) or not isinstance(offs_list, list):
+                what = kind(node) if not isinstance(node, dict) else "an object whose text and start are not lists"
+                reader.part("unmappable-offsets", f"{role} is {what}", line_no, sid)
+                return []
             out = []
-            for texts, offs in zip(node.get("text", []), node.get("start", []), strict=False):
-                parts = [word_span(s, t) for t, s in zip(texts, offs, strict=False)]
+            for texts, offs in zip(texts_list, offs_list, strict=False):
+                ok = isinstance(texts, list) and isinstance(offs, list)
+                parts = [word_span(s, t) for t, s in zip(texts, offs, strict=False)] if ok else []
                 if not parts or any(x is None for x in parts):
                     reader.part("unmappable-offsets", f"{role} {texts!r} at {offs} does not match the context", line_no, sid)
                     continue
@@ -71,8 +85,16 @@ def read_phee(
             return out
 
         events = []
-        for ann in rec.get("annotations", []):
-            for ev in ann.get("events", []):
+        for ann in annotations:
+            ann_events = list_field(ann, "events") if isinstance(ann, dict) else None
+            if ann_events is None:
+                reader.part("bad-event", f"an annotation is {kind(ann)}, not an object with a list of events", line_no, sid)
+                continue
+            for ev in ann_events:
+                if not isinstance(ev, dict) or not isinstance(ev.get("event_type", ""), str):
+                    what = kind(ev) if not isinstance(ev, dict) else f"an event whose event_type is {kind(ev['event_type'])}"
+                    reader.part("bad-event", f"event is {what}", line_no, sid)
+                    continue
                 trig = spans(ev.get("Trigger", {}), "Trigger")
                 if not trig:
                     reader.part("bad-trigger-span", f"event {ev.get('event_id')}: no trigger span", line_no, sid)
@@ -92,5 +114,3 @@ def read_phee(
                 events.append(EventMention(ev.get("event_type", ""), s, e, args, ev.get("event_id", ""), " ".join(tokens[s:e])))
         sent = Sentence(sid, tokens, [], events, sid.split("_")[0], p, line_no, rec)
         yield finish(sent, stats, reader)
-
-

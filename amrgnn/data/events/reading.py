@@ -1,15 +1,53 @@
-"""What the readers share: span checks, raise-or-count bookkeeping, JSON lines, and the checks a
-sentence passes before it is yielded (strict for gold, well-formedness only for predictions)."""
+"""What the readers share: span and field checks, raise-or-count bookkeeping, JSON lines, and the
+checks a sentence passes before it is yielded (strict for gold, well-formedness only for
+predictions)."""
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from .records import EventFormatError, EventReadStats, Sentence
 
-__all__ = ["Reader", "check_span", "finish", "json_lines"]
+__all__ = ["Reader", "check_role", "check_span", "check_tokens", "finish", "json_lines", "kind", "list_field"]
+
+
+def kind(value: Any) -> str:
+    """A JSON value's kind, for messages ("an object", "a list", "a string", ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), type(value).__name__)
+
+
+def list_field(record: dict[str, Any], key: str) -> list[Any] | None:
+    """``record[key]`` as a list: ``[]`` when absent or null, ``None`` when it is something else."""
+    value = record.get(key)
+    if value is None:
+        return []
+    return value if isinstance(value, list) else None
+
+
+def check_role(role: Any) -> str | None:
+    """Why ``role`` is not a role name, or ``None``."""
+    if isinstance(role, str) and role:
+        return None
+    return "no role" if role is None or role == "" else f"role is {kind(role)}, not a string"
+
+
+def check_tokens(tokens: Any) -> tuple[str, str] | None:
+    """``(reason, message)`` when ``tokens`` is not a non-empty list of strings, else ``None``."""
+    if not isinstance(tokens, list) or not tokens:
+        return "no-tokens", "no tokens" if tokens is None or tokens == [] else f"tokens are {kind(tokens)}, not a list"
+    bad = next((i for i, t in enumerate(tokens) if not isinstance(t, str)), None)
+    if bad is not None:
+        return "bad-tokens", f"token {bad} is {kind(tokens[bad])}, not a string"
+    return None
 
 
 def check_span(start: Any, end: Any, n: int) -> str | None:
@@ -72,23 +110,37 @@ def finish(sent: Sentence, stats: EventReadStats, reader: Reader) -> Sentence:
 
 
 def json_lines(path: str, skip_invalid: bool, stats: EventReadStats) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, record)`` of a JSON-lines file; every non-blank line is a counted record, and
-    a line that is not a JSON object raises (or is counted as skipped)."""
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, 1):
+    """``(line number, record)`` of a JSON-lines file (lines end at ``\\n``); every non-blank line is
+    a counted record, and a line that is not UTF-8 or not a JSON object raises (or is counted as
+    skipped)."""
+
+    def bad(reason: str, message: str, line_no: int, cause: BaseException | None = None) -> None:
+        if not skip_invalid:
+            raise EventFormatError(reason, message, path, line_no) from cause
+        stats.skipped_sentences[reason] += 1
+
+    with open(path, "rb") as f:
+        for line_no, raw in enumerate(f, 1):
+            if line_no == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                stats.records += 1
+                bad("not-utf8", f"not UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})", line_no, e)
+                continue
             if not line.strip():
                 continue
             stats.records += 1
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
-                if not skip_invalid:
-                    raise EventFormatError("bad-json", f"not JSON ({e.msg})", path, line_no) from e
-                stats.skipped_sentences["bad-json"] += 1
+                bad("bad-json", f"not JSON ({e.msg})", line_no, e)
+                continue
+            except (ValueError, RecursionError) as e:  # e.g. an integer of more than 4300 digits, deep nesting
+                bad("bad-json", f"not JSON ({type(e).__name__}: {str(e)[:80]})", line_no, e)
                 continue
             if not isinstance(rec, dict):
-                if not skip_invalid:
-                    raise EventFormatError("bad-json", f"expected a JSON object, got {type(rec).__name__}", path, line_no)
-                stats.skipped_sentences["bad-json"] += 1
+                bad("bad-json", f"expected a JSON object, got {kind(rec)}", line_no)
                 continue
             yield line_no, rec
