@@ -114,8 +114,9 @@ class _Measure:
         return self._cache[key]
 
 
-def draw_amr(amr: AMR, path: str | os.PathLike, *, title: str | None = None) -> None:
-    """Render ``amr`` with its aligned tokens to ``path``, a ``.png`` or ``.svg`` file.
+def draw_amr(amr: AMR, path: str | os.PathLike, *, title: str | None = None) -> Figure:
+    """Render ``amr`` with its aligned tokens to ``path``, a ``.png`` or ``.svg`` file; returns the
+    figure (its patches, texts and lines are the drawn concepts, roles, tokens and alignments).
 
     Args:
         amr: the graph to draw (alignments and tokens are optional).
@@ -219,6 +220,7 @@ def draw_amr(amr: AMR, path: str | os.PathLike, *, title: str | None = None) -> 
         if tokens:
             _draw_tokens(ax, nodes, tokens, tok_x, tok_w, tok_y)
         fig.savefig(out, format=suffix[1:], dpi=dpi, facecolor="white")
+    return fig
 
 
 # --------------------------------------------------------------------------------------------------
@@ -263,7 +265,7 @@ def _build(
                 inverted = penman.layout.appears_inverted(g, triple)
             except KeyError:  # built in memory, no layout information
                 inverted = False
-            if inverted:
+            if inverted and src != tgt:  # penman calls every self-loop inverted
                 src, role, tgt = tgt, model.invert_role(role), src
             G.add_edge(src, tgt, role=role, order=order)
         else:
