@@ -20,6 +20,7 @@ import torch
 from torch.nn import functional as F
 from transformers import AutoTokenizer, TrainingArguments, set_seed
 
+from ..data.graphs.attach import VOCAB_FILE
 from ..data.mlgm import MaskingConfig, MLGMCollator, MLGMDataset, prepare_mlgm_examples, split_by_id
 from ..errors import UsageError
 from ..graph.vocab import AMRVocab
@@ -38,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["Backbone", "MLGMConfig", "MLGMTrainer", "load_backbone", "resolve_backbone", "run_pretraining"]
 
-VOCAB_FILE = "amr_vocab.json"
 
 
 @dataclass
@@ -82,15 +82,6 @@ class MLGMTrainer(AtomicCheckpointTrainer):
     """Trainer with MLGM's evaluation: token and relation accuracy and perplexity, relation
     accuracy on "relation" and "no relation" pairs apart, and the majority-class baselines on the
     same pairs. Checkpoints also hold the relation vocabulary."""
-
-    def __init__(self, *args: Any, amr_vocab: AMRVocab, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.amr_vocab = amr_vocab
-
-    def save_model(self, output_dir: str | None = None, _internal_call: bool = False) -> None:
-        super().save_model(output_dir, _internal_call=_internal_call)
-        if self.args.should_save:
-            self.amr_vocab.save(Path(output_dir or self.args.output_dir) / VOCAB_FILE)
 
     def evaluate(self, eval_dataset: Any = None, ignore_keys: Any = None, metric_key_prefix: str = "eval") -> dict[str, float]:
         loader = self.get_eval_dataloader(eval_dataset)

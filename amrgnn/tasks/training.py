@@ -16,7 +16,9 @@ import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_utils import get_last_checkpoint
 
+from ..data.graphs.attach import VOCAB_FILE
 from ..errors import UsageError
+from ..graph.vocab import AMRVocab
 from ..viz.curves import ACCURACY, CurveScale, plot_curves, read_metrics
 
 __all__ = [
@@ -75,6 +77,17 @@ class AtomicCheckpointTrainer(Trainer):
     #: learning rate of the parameters a stock backbone lacks (task heads, graph terms); ``None``:
     #: the same as the backbone's (``args.learning_rate``). Set by the subclasses' callers.
     head_learning_rate: float | None = None
+    #: relation vocabulary saved beside every checkpoint and the final model (``amr_vocab.json``)
+    amr_vocab: AMRVocab | None = None
+
+    def __init__(self, *args: Any, amr_vocab: AMRVocab | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.amr_vocab = amr_vocab
+
+    def save_model(self, output_dir: str | None = None, _internal_call: bool = False) -> None:
+        super().save_model(output_dir, _internal_call=_internal_call)
+        if self.amr_vocab is not None and self.args.should_save:
+            self.amr_vocab.save(Path(output_dir or self.args.output_dir) / VOCAB_FILE)
 
     def create_optimizer(self, model: torch.nn.Module | None = None) -> torch.optim.Optimizer:
         """AdamW with two learning rates when ``head_learning_rate`` is set: the backbone's for

@@ -30,15 +30,6 @@ from ..event_corpus import TYPES, WORDS, write_event_corpus
 from ..tiny_backbone import make_tiny_backbone
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One intra-op thread: on two shared cores torch's thread pool makes these tiny models ~10x slower."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 @pytest.fixture(scope="module")
 def backbone(tmp_path_factory):
     return make_tiny_backbone(tmp_path_factory.mktemp("tiny-cl"), [SAMPLE], extra_words=WORDS)

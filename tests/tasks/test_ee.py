@@ -8,7 +8,6 @@ import json
 from collections import Counter
 
 import pytest
-import torch
 
 from amrgnn.cli import main
 from amrgnn.data.events import read_events
@@ -22,15 +21,6 @@ from .learnable_corpus import write_learnable
 
 EV = FIXTURES / "events"
 DATA = EV / "sample.events.jsonl"
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One intra-op thread: on two shared cores torch's thread pool makes these tiny models ~10x slower."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from transformers import TrainingArguments, set_seed
 
+from ...data.graphs.attach import VOCAB_FILE
 from ...data.mlgm import split_by_id
 from ...data.token_graph_predictor import decode, predict_candidates
 from ...data.token_graphs import (
@@ -36,7 +37,7 @@ from ...graph.vocab import AMRVocab
 from ...models import AMRDebertaConfig
 from ...models.token_graph import AMRDebertaForTokenGraph
 from ...viz.curves import CurveScale
-from ..mlgm import VOCAB_FILE, resolve_backbone
+from ..mlgm import resolve_backbone
 from ..training import AtomicCheckpointTrainer, MetricsLogger, device_args, last_complete_checkpoint
 from .config import ParserConfig
 from .score import GraphScore, score_graphs
@@ -68,15 +69,9 @@ class TokenGraphTrainer(AtomicCheckpointTrainer):
     """Evaluation = decoding the dev graphs at every threshold; the best one is kept in the model's
     config (so each checkpoint carries its own). Checkpoints also hold the relation vocabulary."""
 
-    def __init__(self, *args: Any, dev_graphs: list[WordGraph], amr_vocab: AMRVocab, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dev_graphs: list[WordGraph], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.dev_graphs = dev_graphs
-        self.amr_vocab = amr_vocab
-
-    def save_model(self, output_dir: str | None = None, _internal_call: bool = False) -> None:
-        super().save_model(output_dir, _internal_call=_internal_call)
-        if self.args.should_save:
-            self.amr_vocab.save(Path(output_dir or self.args.output_dir) / VOCAB_FILE)
 
     def evaluate(self, eval_dataset: Any = None, ignore_keys: Any = None, metric_key_prefix: str = "eval") -> dict[str, float]:
         dataset = eval_dataset or self.eval_dataset
