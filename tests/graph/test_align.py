@@ -64,6 +64,33 @@ def test_lemma_candidates(word: str, lemma: str) -> None:
     assert lemma in cands
 
 
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [("fled", "flee"), ("sang", "sing"), ("lying", "lie"), ("sank", "sink"), ("stole", "steal"),
+     ("swam", "swim"), ("born", "bear"), ("died", "die"), ("went", "go"), ("shot", "shoot")],
+)
+def test_irregular_verbs_of_event_triggers(word: str, lemma: str) -> None:
+    # the forms the old hand-written inflection rules missed (lemmatize("died") was "di")
+    assert lemmatize(word) == lemma
+    assert lemma in lemmas(word)
+
+
+@pytest.mark.parametrize(
+    ("tokens", "graph", "words_of_root"),
+    [
+        ("The boy fled .", "(f / flee-05 :ARG0 (b / boy))", ["fled"]),
+        ("The ship sank .", "(s / sink-01 :ARG1 (s2 / ship))", ["sank"]),
+        ("She was born in Paris .", '(b / bear-02 :ARG1 (s / she) :location (c / city :name (n / name :op1 "Paris")))', ["born"]),
+        ("The bomb went off .", "(g / go-off-16 :ARG1 (b / bomb))", ["went", "off"]),
+        ("They shot down the plane .", "(s / shoot-down-05 :ARG0 (t / they) :ARG1 (p / plane))", ["shot", "down"]),
+    ],
+)
+def test_event_triggers_align(tokens: str, graph: str, words_of_root: list[str]) -> None:
+    a = align(amr(tokens, graph))
+    root = a.graph.top
+    assert words(a, a.alignments[root]) == words_of_root
+
+
 def test_markup_tokens() -> None:
     for tok in ("<i>", "</i>", "</i>@", "@<xref", "</xref>@", 'ref-type="fig"', 'rid="F1">', "<sup>"):
         assert is_markup(tok), tok
@@ -298,3 +325,17 @@ def test_bio_amr_dev_against_isi() -> None:
     for kind, (p_min, r_min) in floors.items():
         p, r = _prf(gold, pred, kind)
         assert p >= p_min and r >= r_min, f"{kind}: precision {p:.3f} (floor {p_min}), recall {r:.3f} (floor {r_min})"
+
+
+def test_held_out_bio_documents_are_whole_and_present():
+    path = Path(__file__).resolve().parents[2] / "data" / "splits" / "bio-amr-dev-aligner-heldout.txt"
+    held = [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert len(held) == len(set(held)) == 139
+    if not BIO_DEV.is_file():
+        pytest.skip(f"{BIO_DEV} is absent")
+    ids = [a.id for a in read_amr(BIO_DEV, progress=False)]
+    assert set(held) <= set(ids)
+    doc = lambda sid: sid.rsplit(".", 1)[0]  # noqa: E731
+    held_docs = {doc(s) for s in held}
+    # whole documents: no sentence of a held-out document is left in the tuning part
+    assert {s for s in ids if doc(s) in held_docs} == set(held)
