@@ -3,12 +3,15 @@
 1. prepare an AMR corpus (PyG graphs, k-hop structure) and draw one graph;
 2. convert the offline backbone (all-MiniLM-L6-v2) to a DeBERTa-v2 checkpoint;
 3. MLGM pre-training on the public AMR corpora (a few minutes);
-4. event extraction on GENEVA from the MLGM checkpoint: train on the training subset, predict and
+4. a small token-graph predictor (``train-parser``, one epoch; reused when ``out/parser`` holds a
+   finished one) scored on Little Prince v1.6 test, which it does not train on, and one sentence's
+   predicted token graph drawn under its gold one;
+5. event extraction on GENEVA from the MLGM checkpoint: train on the training subset, predict and
    score GENEVA val, draw one example with its gold and predicted events.
 
-GENEVA has no AMR graphs and no AMR parser model can be downloaded here, so stage 4 runs the
-text path (``--graphs none``); with a parser's PENMAN output for GENEVA, pass ``--ee-graphs
-penman:PATH``.
+GENEVA has no AMR graphs, so stage 5 runs the text path (``--graphs none``) by default; pass
+``--ee-graphs predicted:out/parser`` to give it the stage-4 predictor's graphs (or
+``penman:PATH`` with a parser's output).
 """
 
 from __future__ import annotations
@@ -33,12 +36,58 @@ def _stage(name: str, times: list[tuple[str, float]], argv: list[str]) -> None:
         raise SystemExit(f"demo stage {name!r} failed with exit status {rc}")
 
 
+def _token_graph_stage(times: list[tuple[str, float]], corpora: list[str], shared: Path, out: Path, epochs: float) -> None:
+    """Train (or reuse) a small predictor, score it on unseen gold AMRs, draw one sentence."""
+    test = shared / "little-prince-amr" / "amr-bank-struct-v1.6-test.txt"
+    if not test.is_file():
+        print("\n(no Little Prince v1.6 test in ../shared/data: the token-graph stage is skipped)")
+        return
+    parser = out / "parser"
+    if (parser / "scores.dev.json").is_file():
+        print(f"\n== token-graph predictor: reusing {parser} (delete it to train again)")
+    else:
+        if parser.exists():
+            import shutil
+
+            shutil.rmtree(parser)
+        _stage("token-graph predictor", times, [
+            "train-parser", "--data", *corpora, "--exclude", str(test), "--output-dir", str(parser),
+            "--backbone", str(out / "backbone"), "--epochs", str(epochs), "--no-progress",
+        ])
+    parses = parser / "parse.lpp-test.jsonl"
+    _stage("parse Little Prince test", times, ["parse", "--model", str(parser), "--input", str(test), "--format", "amr",
+                                               "--output", str(parses), "--no-progress"])
+    _stage("score the parses", times, ["evaluate-graphs", "--gold", str(test), "--pred", str(parses), "--top", "5"])
+    t0 = time.perf_counter()
+    from .data.token_graphs import gold_word_graphs, named_triples, read_token_graphs
+    from .graph.io import read_amr
+    from .graph.vocab import AMRVocab
+    from .viz.token_graphs import draw_token_graphs
+
+    amrs = list(read_amr(test, progress=False))
+    vocab = AMRVocab.build(amrs)
+    gold = {g.id: (g.tokens, set(named_triples(g, vocab.relations))) for g in gold_word_graphs(amrs, vocab)[0]}
+    pred = read_token_graphs(parses)
+
+    def interest(sid: str) -> tuple:  # a short sentence with many right arcs and few wrong ones
+        tokens, triples = gold[sid]
+        found = set(map(tuple, pred.get(sid, ([], []))[1]))
+        return (8 <= len(tokens) <= 14, len(found & triples) - len(found - triples), -len(tokens))
+
+    best = max(gold, key=interest)
+    picture = parser / "example.png"
+    draw_token_graphs(gold[best][0], gold[best][1], pred[best][1], picture, title=f"Little Prince test {best}: gold above, predicted below")
+    times.append(("draw a token graph", time.perf_counter() - t0))
+    print(f"token graphs: {parses}, example: {picture}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m amrgnn.demo", description=__doc__.split("\n\n")[0])
     p.add_argument("--shared", type=Path, default=Path("../shared/data"))
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--mlgm-steps", type=int, default=180)
     p.add_argument("--ee-epochs", type=float, default=11)
+    p.add_argument("--parser-epochs", type=float, default=1.0)
     p.add_argument("--ee-graphs", default="none")
     args = p.parse_args(argv)
     shared, out = args.shared, args.out
@@ -65,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         "--max-seq-len", "96", "--eval-steps", "60", "--save-steps", "90", "--logging-steps", "20", "--no-progress",
     ])
     print(f"curves: {mlgm / 'curves.png'}")
+
+    _token_graph_stage(times, corpora, shared, out, args.parser_epochs)
 
     train = shared / "geneva" / "train-lr1200-s160.json"
     val = shared / "geneva" / "val.json"

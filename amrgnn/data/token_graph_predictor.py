@@ -33,12 +33,14 @@ def predict_candidates(
     *,
     batch_size: int = 32,
     min_prob: float = 0.05,
+    rel_threshold: float = 0.5,
     device: torch.device | str | None = None,
     progress: bool = False,
 ) -> list[list[Candidate]]:
-    """Per example, every ordered pair with arc probability ``> min_prob`` and its most likely
-    relation (``<none>`` and ``<unk>`` excluded). Batches are formed by length (faster), the
-    output is in ``examples`` order."""
+    """Per example, every ordered pair with arc probability ``> min_prob``, with its most likely
+    relation and every other relation whose probability is above ``rel_threshold`` (one candidate
+    each; ``<none>`` and ``<unk>`` excluded). Batches are formed by length (faster), the output is in
+    ``examples`` order."""
     device = torch.device(device) if device is not None else next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -51,16 +53,19 @@ def predict_candidates(
         batch = collator([examples[k] for k in idx])
         words = model.word_states(batch["input_ids"].to(device), batch["word_ids"].to(device), batch["word_mask"].size(1),
                                   batch["attention_mask"].to(device))
-        probs = torch.sigmoid(model.arc_scorer(model.arc_head(words), model.arc_dep(words)).float())
+        probs = torch.sigmoid(model.arc_logits(words).float())
         mask = batch["word_mask"].to(device)
         n = mask.size(1)
         valid = mask.unsqueeze(2) & mask.unsqueeze(1) & ~torch.eye(n, dtype=torch.bool, device=device)
         pairs = torch.nonzero((probs > min_prob) & valid)
         if pairs.numel() == 0:
             continue
-        rels = (model.rel_logits(words, pairs).float() + banned).argmax(-1)
-        p = probs[pairs[:, 0], pairs[:, 1], pairs[:, 2]]
-        for (b, i, j), prob, r in zip(pairs.tolist(), p.tolist(), rels.tolist(), strict=True):
+        logits = model.rel_logits(words, pairs).float() + banned
+        chosen = torch.sigmoid(logits) > rel_threshold
+        chosen[torch.arange(logits.size(0), device=device), logits.argmax(-1)] = True
+        pair_of, rels = torch.nonzero(chosen, as_tuple=True)
+        p = probs[pairs[:, 0], pairs[:, 1], pairs[:, 2]][pair_of]
+        for (b, i, j), prob, r in zip(pairs[pair_of].tolist(), p.tolist(), rels.tolist(), strict=True):
             out[idx[b]].append((i, j, prob, r))
     model.train(was_training)
     return out
@@ -104,9 +109,10 @@ class TokenGraphPredictor:
         (sentences, words beyond the model's length, which get no edges)."""
         graphs = [WordGraph(sid, words) for sid, words in sentences]
         examples, stats = encode_word_graphs(graphs, self.tokenizer, max_seq_len=self.max_seq_len)
-        cands = predict_candidates(self.model, examples, self.collator, batch_size=batch_size, device=self.device,
-                                   progress=progress)
         threshold = self.model.config.tg_arc_threshold
+        # only the arcs above the threshold are labelled (the lower candidates are for tuning it)
+        cands = predict_candidates(self.model, examples, self.collator, batch_size=batch_size, min_prob=threshold,
+                                   device=self.device, progress=progress)
         for g, c in zip(graphs, cands, strict=True):
             g.edges = torch.tensor(decode(c, threshold), dtype=torch.long).view(-1, 3)
         return graphs, {"sentences": stats.sentences, "truncated": stats.truncated, "words_cut": stats.words_cut,

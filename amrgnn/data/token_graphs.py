@@ -95,17 +95,20 @@ def encode_word_graphs(
 class TokenGraphCollator:
     """Pads a batch; gold graphs become a dense ``[B, W, W]`` arc matrix and the labelled arcs a list.
 
-    A pair with several relations is trained on its most frequent one (the lowest id: vocabularies
-    are ordered by frequency) and scored on all.
+    A pair can carry several relations (14% of the pairs of the public AMR files do, mostly
+    ``:name`` with ``:op1`` where a name's words meet): ``rel_labels`` is multi-hot.
 
     Batch keys: ``input_ids``, ``attention_mask`` ``[B, L]``; ``word_ids`` ``[B, L]`` (``-1``:
     special or padding); ``word_mask`` ``[B, W]``; ``arc_labels`` ``[B, W, W]`` float; ``rel_pairs``
-    ``[P, 3]`` (batch, i, j) and ``rel_labels`` ``[P]``; ``index`` ``[B]``.
+    ``[P, 3]`` (batch, i, j) and ``rel_labels`` ``[P, R]`` float (``R = num_relations``); ``index`` ``[B]``.
     """
 
-    def __init__(self, pad_token_id: int, *, with_labels: bool = True) -> None:
+    def __init__(self, pad_token_id: int, *, with_labels: bool = True, num_relations: int | None = None) -> None:
+        if with_labels and not num_relations:
+            raise ValueError("num_relations is needed for the multi-hot relation labels")
         self.pad_token_id = pad_token_id
         self.with_labels = with_labels
+        self.num_relations = num_relations
 
     def __call__(self, items: Sequence[TokenGraphExample]) -> dict[str, Tensor]:
         b = len(items)
@@ -123,16 +126,19 @@ class TokenGraphCollator:
                  "index": torch.tensor([it.index for it in items], dtype=torch.long)}
         if self.with_labels:
             arcs = torch.zeros(b, words, words)
-            best: dict[tuple[int, int, int], int] = {}
+            labelled: dict[tuple[int, int, int], set[int]] = {}
             for r, it in enumerate(items):
                 for i, j, rel in it.edges.tolist():
                     arcs[r, i, j] = 1.0
                     if rel != NONE_ID:
-                        best[(r, i, j)] = min(rel, best.get((r, i, j), rel))
-            keys = sorted(best)
+                        labelled.setdefault((r, i, j), set()).add(rel)
+            keys = sorted(labelled)
+            multi_hot = torch.zeros(len(keys), self.num_relations)
+            for k, key in enumerate(keys):
+                multi_hot[k, sorted(labelled[key])] = 1.0
             batch["arc_labels"] = arcs
             batch["rel_pairs"] = torch.tensor(keys, dtype=torch.long).view(-1, 3)
-            batch["rel_labels"] = torch.tensor([best[k] for k in keys], dtype=torch.long)
+            batch["rel_labels"] = multi_hot
         return batch
 
 

@@ -59,6 +59,8 @@ class AMRDebertaConfig(DebertaV2Config):
         tg_label_size (int): Width of the relation scorer's MLPs.
         tg_arc_threshold (float): Arc probability above which a word pair is an edge (tuned on dev).
         tg_arc_pos_weight (float): Weight of the positive (edge) pairs in the arc loss.
+        tg_max_distance (int): A learned arc bias per signed word distance ``j - i``, clipped to
+            ``+-tg_max_distance`` (``0``: none).
     """
 
     model_type = "amr-deberta-v2"
@@ -82,6 +84,7 @@ class AMRDebertaConfig(DebertaV2Config):
     tg_label_size: int = 128
     tg_arc_threshold: float = 0.5
     tg_arc_pos_weight: float = 1.0
+    tg_max_distance: int = 10
 
     def __post_init__(self, **kwargs: Any) -> None:
         super().__post_init__(**kwargs)

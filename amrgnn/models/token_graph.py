@@ -62,7 +62,8 @@ class TokenGraphOutput(ModelOutput):
     """Outputs of :class:`AMRDebertaForTokenGraph`.
 
     Attributes:
-        loss: arc BCE (positives weighted by ``config.tg_arc_pos_weight``) + relation cross-entropy.
+        loss: arc BCE (positives weighted by ``config.tg_arc_pos_weight``) + relation BCE (multi-label:
+            a word pair can carry several relations; summed over relations, mean over pairs).
         arc_logits: ``[B, W, W]`` logit that word ``i`` has an edge to word ``j``.
         rel_logits: ``[P, R]`` relation logits of the requested ``rel_pairs``.
     """
@@ -80,13 +81,14 @@ class _MLP(nn.Sequential):
 class AMRDebertaForTokenGraph(AMRDebertaPreTrainedModel):
     """Predicts the word-level AMR token graph: arcs by a biaffine scorer with sigmoid outputs,
     relations (``config.tg_num_relations`` classes of the model's ``amr_vocab.json``) by a
-    bilinear scorer over each arc's source and target.
+    bilinear scorer over each arc's source and target, one sigmoid per relation (a word pair can
+    carry several: the words of a name meet by ``:name`` and ``:op1``).
 
     The encoder runs without graph terms (``graph_attention="none"``); any DeBERTa-v2/v3 or MLGM
     checkpoint (or the converted offline backbone) loads into it.
     """
 
-    _new_parameter_patterns = (r"^(arc_head|arc_dep|arc_scorer|rel_head|rel_dep|rel_scorer)\.",)
+    _new_parameter_patterns = (r"^(arc_head|arc_dep|arc_scorer|arc_distance|rel_head|rel_dep|rel_scorer)\.",)
     _keys_to_ignore_on_load_unexpected = [
         r"^(cls|lm_predictions|mask_predictions|relation_head|trigger_classifier|argument_head|entity_classifier)\.",
         r"position_embeddings", r"graph_",
@@ -99,6 +101,8 @@ class AMRDebertaForTokenGraph(AMRDebertaPreTrainedModel):
         self.deberta = AMRDebertaModel(config)
         self.arc_head, self.arc_dep = _MLP(config, config.tg_arc_size), _MLP(config, config.tg_arc_size)
         self.arc_scorer = Biaffine(config.tg_arc_size)
+        # most AMR edges link nearby words, in a preferred direction: a bias per signed distance
+        self.arc_distance = nn.Embedding(2 * config.tg_max_distance + 1, 1) if config.tg_max_distance > 0 else None
         self.rel_head, self.rel_dep = _MLP(config, config.tg_label_size), _MLP(config, config.tg_label_size)
         self.rel_scorer = nn.Bilinear(config.tg_label_size, config.tg_label_size, config.tg_num_relations)
         self.post_init()
@@ -107,6 +111,8 @@ class AMRDebertaForTokenGraph(AMRDebertaPreTrainedModel):
         super()._init_weights(module)
         if isinstance(module, Biaffine):
             init.zeros_(module.weight)  # every pair starts at probability 0.5; the loss sets the scale
+        elif isinstance(module, nn.Embedding) and module is getattr(self, "arc_distance", None):
+            init.zeros_(module.weight)
         elif isinstance(module, nn.Bilinear):
             init.normal_(module.weight, mean=0.0, std=self.config.initializer_range)
             init.zeros_(module.bias)
@@ -115,6 +121,16 @@ class AMRDebertaForTokenGraph(AMRDebertaPreTrainedModel):
         """``[B, W, H]``: the mean of each word's sub-word states."""
         outputs, _, _ = self.deberta.encode(input_ids, attention_mask=attention_mask)
         return mean_word_states(outputs.last_hidden_state, word_ids, num_words)
+
+    def arc_logits(self, words: Tensor) -> Tensor:
+        """``[B, W, W]`` logit that word ``i`` has an edge to word ``j`` (biaffine + distance bias)."""
+        logits = self.arc_scorer(self.arc_head(words), self.arc_dep(words))
+        if self.arc_distance is not None:
+            n, d = words.size(1), self.config.tg_max_distance
+            pos = torch.arange(n, device=words.device)
+            offset = (pos.view(1, n) - pos.view(n, 1)).clamp(-d, d) + d  # [W, W]: j - i, shifted
+            logits = logits + self.arc_distance(offset).squeeze(-1).to(logits.dtype)
+        return logits
 
     def rel_logits(self, words: Tensor, pairs: Tensor) -> Tensor:
         """Relation logits ``[P, R]`` of ``pairs`` ``[P, 3]`` (batch, source word, target word)."""
@@ -139,13 +155,13 @@ class AMRDebertaForTokenGraph(AMRDebertaPreTrainedModel):
             word_ids: ``[B, L]`` word of each sub-word (``-1``: special or padding).
             word_mask: ``[B, W]`` real words.
             arc_labels: ``[B, W, W]`` gold arcs (1.0 / 0.0).
-            rel_pairs, rel_labels: ``[P, 3]`` gold arcs (batch, i, j) and ``[P]`` their relation.
+            rel_pairs, rel_labels: ``[P, 3]`` gold arcs (batch, i, j) and ``[P, R]`` their relations (multi-hot).
             index: ignored (the collator's example positions).
         """
         if word_ids is None or word_mask is None:
             raise ValueError("word_ids ([B, L]) and word_mask ([B, W]) are required")
         words = self.word_states(input_ids, word_ids, word_mask.size(1), attention_mask)
-        arc_logits = self.arc_scorer(self.arc_head(words), self.arc_dep(words))
+        arc_logits = self.arc_logits(words)
         rel = self.rel_logits(words, rel_pairs) if rel_pairs is not None and rel_pairs.numel() else None
         loss = None
         if arc_labels is not None:
@@ -156,5 +172,6 @@ class AMRDebertaForTokenGraph(AMRDebertaPreTrainedModel):
                 arc_logits.float()[valid], arc_labels.float()[valid], pos_weight=pos_weight
             )
             if rel is not None and rel_labels is not None:
-                loss = loss + nn.functional.cross_entropy(rel.float(), rel_labels)
+                rel_loss = nn.functional.binary_cross_entropy_with_logits(rel.float(), rel_labels.float(), reduction="none")
+                loss = loss + rel_loss.sum(-1).mean()
         return TokenGraphOutput(loss=loss, arc_logits=arc_logits, rel_logits=rel)

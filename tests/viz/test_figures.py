@@ -57,9 +57,31 @@ draw_amr(next(iter(read_amr({str(__import__("pathlib").Path(__file__).parents[2]
 from amrgnn.viz.protocols import low_resource_figure
 rows = [{{"graphs": "text", "size": n, "unit": "sentences", "scores": {{"dev": {{"trigger_cls": {{"f1": 10.0 * n}}, "arg_cls": {{"f1": 5.0 * n}}}}}}}} for n in (1, 2)]
 low_resource_figure(rows, "dev").savefig(out / "l.png")
+from amrgnn.viz.token_graphs import draw_token_graphs
+draw_token_graphs(["the", "boy", "runs"], [(2, 1, ":ARG0")], [(2, 1, ":ARG1")], out / "t.png")
 assert matplotlib.get_backend() == "pdf", matplotlib.get_backend()
 assert "matplotlib.pyplot" not in sys.modules
 """
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
-    assert all((tmp_path / f).stat().st_size > 1000 for f in ("c.png", "e.png", "a.png", "l.png"))
+    assert all((tmp_path / f).stat().st_size > 1000 for f in ("c.png", "e.png", "a.png", "l.png", "t.png"))
+
+
+def test_token_graph_drawing_marks_each_predicted_arc(tmp_path):
+    from matplotlib.colors import to_hex
+
+    from amrgnn.viz.token_graphs import ARC_COLOURS, draw_token_graphs
+
+    gold = [(1, 0, ":mod"), (2, 1, ":ARG0"), (2, 3, ":manner")]
+    pred = [(2, 1, ":ARG0"), (2, 3, ":mod"), (0, 3, ":ARG1")]  # right, mislabelled, spurious
+    fig = draw_token_graphs(["the", "boy", "runs", "fast"], gold, pred, tmp_path / "t.svg", title="x")
+    ax = fig.axes[0]
+    arrows = [c for c in ax.get_children() if type(c).__name__ == "Annotation"]
+    colours = sorted(to_hex(a.arrow_patch.get_edgecolor()) for a in arrows)
+    want = sorted([ARC_COLOURS["gold"]] * 3 + [ARC_COLOURS["correct"], ARC_COLOURS["relabel"], ARC_COLOURS["spurious"]])
+    assert colours == want
+    labels = [t.get_text() for t in ax.texts if type(t).__name__ == "Text"]
+    assert ["the", "boy", "runs", "fast"] == labels[:4]
+    assert sorted(labels[4:10]) == sorted([":mod", ":ARG0", ":manner", ":ARG0", ":mod", ":ARG1"])
+    assert "predicted: 1 correct, 1 relabel, 1 spurious" in labels
+    assert (tmp_path / "t.svg").stat().st_size > 1000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...errors import UsageError
 from ...options import option
 from ..options import TrainingOptions
 
@@ -21,12 +22,14 @@ class ParserConfig(TrainingOptions):
     exclude: list[str] = option(default_factory=list, metavar="PATH",
                                 help="AMR files whose sentences (same id or same words) never enter training")
     epochs: float = option(8.0, help="training epochs")
+    learning_rate: float = option(1e-4, help="the pre-trained encoder's learning rate")
     batch_size: int = option(16, help="training batch size")
     eval_batch_size: int = option(32, help="prediction batch size")
     head_learning_rate: float | None = option(1e-3, help="the arc and relation scorers' learning rate (0: --learning-rate)")
     dev: list[str] = option(default_factory=list, metavar="PATH",
                             help="AMR files for model selection and the threshold (default: --dev-fraction of --data)")
     dev_fraction: float = option(0.1, help="graphs of --data held out by id for model selection and the threshold")
+    train_fraction: float = option(1.0, help="train on this fraction of the training graphs (by id; for learning curves)")
     arc_size: int = option(256, help="width of the biaffine arc MLPs")
     label_size: int = option(128, help="width of the relation scorer's MLPs")
     arc_pos_weight: float | None = option(
@@ -38,5 +41,7 @@ class ParserConfig(TrainingOptions):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if not 0.0 < self.train_fraction <= 1.0:
+            raise UsageError(f"--train-fraction must be in (0, 1], got {self.train_fraction}")
         if not self.head_learning_rate:
             self.head_learning_rate = None

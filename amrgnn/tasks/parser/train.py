@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ from .score import GraphScore, score_graphs
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["THRESHOLDS", "TokenGraphTrainer", "best_threshold", "run_parser_training"]
+__all__ = ["THRESHOLDS", "GraphSelection", "TokenGraphTrainer", "best_threshold", "run_parser_training", "select_graphs"]
 
 #: arc-probability thresholds tried on dev
 THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 20))
@@ -102,15 +102,23 @@ def _pos_weight(examples: list[TokenGraphExample]) -> float:
     return math.sqrt(max(pairs - edges, 1) / max(edges, 1))
 
 
-def run_parser_training(cfg: ParserConfig) -> dict[str, Any]:
-    """Read the gold graphs, split by id, train with dev selection; returns the final dev scores
-    (written to ``scores.dev.json``)."""
-    out = Path(cfg.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    resume_from = last_complete_checkpoint(out) if cfg.resume else None
-    if not cfg.resume and last_complete_checkpoint(out) is not None:
-        raise UsageError(f"{out} already holds checkpoints: pass --resume to continue, or choose another --output-dir")
-    set_seed(cfg.seed)
+@dataclass
+class GraphSelection:
+    """The gold graphs of one ``train-parser`` run: read, de-duplicated by id, excluded, split."""
+
+    train: list[Any]
+    dev: list[Any]
+    train_ids: list[str]
+    dev_ids: list[str]
+    read: ReadStats
+    duplicates: int
+    excluded: int
+
+
+def select_graphs(cfg: ParserConfig) -> GraphSelection:
+    """Read ``cfg.data``, drop repeated ids and the sentences of ``cfg.exclude`` (same id or same
+    words), split off the dev graphs (``cfg.dev`` or ``cfg.dev_fraction`` by id) and keep
+    ``cfg.train_fraction`` of the rest (by id)."""
     read = ReadStats()
     amrs, seen, duplicates = [], set(), 0
     for a in read_amr(cfg.data, skip_invalid=cfg.skip_invalid, stats=read, progress=cfg.progress):
@@ -133,8 +141,26 @@ def run_parser_training(cfg: ParserConfig) -> dict[str, Any]:
         train_ids, dev_ids = split_by_id([a.id for a in amrs], cfg.dev_fraction, cfg.seed)
         held = set(dev_ids)
         train_amrs, dev_amrs = [a for a in amrs if a.id not in held], [a for a in amrs if a.id in held]
+    if cfg.train_fraction < 1.0:
+        _, kept_ids = split_by_id(train_ids, cfg.train_fraction, cfg.seed + 1)
+        keep = set(kept_ids)
+        train_amrs, train_ids = [a for a in train_amrs if a.id in keep], kept_ids
     if not dev_amrs:
         raise UsageError("no dev graphs: model selection and the threshold need them (--dev or --dev-fraction)")
+    return GraphSelection(train_amrs, dev_amrs, train_ids, dev_ids, read, duplicates, excluded)
+
+
+def run_parser_training(cfg: ParserConfig) -> dict[str, Any]:
+    """Read the gold graphs, split by id, train with dev selection; returns the final dev scores
+    (written to ``scores.dev.json``)."""
+    out = Path(cfg.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    resume_from = last_complete_checkpoint(out) if cfg.resume else None
+    if not cfg.resume and last_complete_checkpoint(out) is not None:
+        raise UsageError(f"{out} already holds checkpoints: pass --resume to continue, or choose another --output-dir")
+    set_seed(cfg.seed)
+    sel = select_graphs(cfg)
+    train_amrs, dev_amrs, train_ids, dev_ids = sel.train, sel.dev, sel.train_ids, sel.dev_ids
     backbone = resolve_backbone(cfg.backbone, out)
     vocab = backbone.vocab or AMRVocab.build(train_amrs)
     train_graphs, sources = gold_word_graphs(train_amrs, vocab, align_missing=cfg.align_missing)
@@ -149,7 +175,8 @@ def run_parser_training(cfg: ParserConfig) -> dict[str, Any]:
     model = AMRDebertaForTokenGraph.from_pretrained(str(backbone.path), config=config)
     vocab.save(out / VOCAB_FILE)
     summary = {
-        "read": {"graphs": read.read, "skipped": dict(read.skipped), "duplicate_ids": duplicates, "excluded": excluded},
+        "read": {"graphs": sel.read.read, "skipped": dict(sel.read.skipped), "duplicate_ids": sel.duplicates,
+                 "excluded": sel.excluded},
         "graphs": {"train": len(train_graphs), "dev": len(dev_graphs)}, "alignments": {"train": sources, "dev": dev_sources},
         "encode": {"train": asdict(train_stats), "dev": asdict(dev_stats)}, "relations": len(vocab.relations),
         "arc_pos_weight": pos_weight,
@@ -168,7 +195,7 @@ def run_parser_training(cfg: ParserConfig) -> dict[str, Any]:
         report_to=cfg.report_to, seed=cfg.seed, dataloader_num_workers=cfg.workers, remove_unused_columns=False,
         disable_tqdm=not cfg.progress, **device_args(cfg.precision),
     )
-    collator = TokenGraphCollator(backbone.tokenizer.pad_token_id)
+    collator = TokenGraphCollator(backbone.tokenizer.pad_token_id, num_relations=len(vocab.relations))
     trainer = TokenGraphTrainer(
         model=model, args=args, train_dataset=train_ex, eval_dataset=dev_ex, data_collator=collator,
         processing_class=backbone.tokenizer, dev_graphs=dev_graphs, amr_vocab=vocab,
