@@ -8,7 +8,7 @@ per method: wall time, average and final Trig-C / Arg-C F1 on the seen types, fo
 ratios: wall time against ``finetune`` and the share of the finetune-to-joint gap in average
 Trig-C that the method closes.
 
-    python benchmarks/continual.py [--methods finetune,replay,replay-kd,joint] [--epochs 5] [--out DIR] [--json PATH]
+    python benchmarks/continual.py [--methods finetune,replay,replay-kd,joint] [--epochs 30] [--stopping dev|epochs] [--out DIR] [--json PATH]
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", default=str(SHARED / "train-lr1200-s160.json"))
     ap.add_argument("--dev", default=str(SHARED / "val.json"))
     ap.add_argument("--methods", default="finetune,replay,replay-kd,joint")
-    ap.add_argument("--epochs", type=float, default=5.0, help="per task (default: 5, the CLI default)")
+    ap.add_argument("--epochs", type=float, default=30.0, help="per task, at most (default: 30, the CLI default)")
+    ap.add_argument("--stopping", default="dev", choices=("dev", "epochs"),
+                    help="dev: each task until its dev score stops improving (the CLI default); epochs: exactly --epochs")
     ap.add_argument("--graphs", default="none")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "bench" / "continual")
     ap.add_argument("--json", type=Path, help="write the rows as JSON")
@@ -44,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for method in args.methods.split(","):
         recipe = EEConfig(train=args.train, dev=args.dev, output_dir=str(args.out), epochs=args.epochs, progress=False)
-        cfg = ContinualConfig(base=recipe, output_dir=str(args.out), methods=[method], graphs=[args.graphs])
+        cfg = ContinualConfig(base=recipe, output_dir=str(args.out), methods=[method], graphs=[args.graphs],
+                              stopping=args.stopping)
         t0 = time.perf_counter()
         (result,) = run_continual(cfg)
         wall = time.perf_counter() - t0

@@ -122,6 +122,6 @@ def test_options_come_from_the_config_dataclasses():
             assert getattr(args, f.name) == getattr(cfg, f.name), f.name
     cont = parser.parse_args(["continual", "--train", "a", "--dev", "b", "--output-dir", "o", "--method", "joint,replay",
                               "--no-progress"])
-    assert cont.epochs == 5.0 and cont.methods == ["joint,replay"] and cont.progress is False
+    assert cont.epochs == 30.0 and cont.stopping == "dev" and cont.methods == ["joint,replay"] and cont.progress is False
     with pytest.raises(SystemExit):
         parser.parse_args(["train-ee", "--train", "a", "--dev", "b", "--output-dir", "o", "--format", "conll"])

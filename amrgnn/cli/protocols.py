@@ -36,7 +36,7 @@ def _print_report(output_dir: str, what: str) -> None:
 # ---------------------------------------------------------------------------- continual
 def _add_continual(p: argparse.ArgumentParser) -> None:
     add_options(p, ContinualConfig)
-    add_options(p, EEConfig, exclude=EE_FIELDS_UNUSED, defaults={"epochs": 5.0}, group="training recipe")
+    add_options(p, EEConfig, exclude=EE_FIELDS_UNUSED, defaults={"epochs": 30.0}, group="training recipe")
 
 
 def _run_continual(args: argparse.Namespace) -> int:

@@ -53,6 +53,10 @@ class AMRDebertaConfig(DebertaV2Config):
         ee_role_labels (list[str]): Argument roles, index 0 being "no role".
         ee_entity_labels (list[str], optional): BIO mention labels for predicted candidate spans;
             ``None`` uses the given entity mentions only.
+        ee_scaffold_weight (float): Weight of the graph scaffold of :class:`AMRDebertaForEventExtraction`
+            (:class:`~amrgnn.models.scaffold.TokenGraphScaffold`: the token graph predicted from the encoder
+            output as an auxiliary training loss; ``0``: none). The encoder reads no graph for it.
+        ee_scaffold_size (int): Width of the scaffold's arc MLPs.
         tg_num_relations (int, optional): Relation classes of :class:`AMRDebertaForTokenGraph` (its
             ``amr_vocab.json``'s relations).
         tg_arc_size (int): Width of the biaffine arc scorer's head and dependent MLPs.
@@ -79,6 +83,8 @@ class AMRDebertaConfig(DebertaV2Config):
     ee_trigger_labels: list[str] | None = None
     ee_role_labels: list[str] | None = None
     ee_entity_labels: list[str] | None = None
+    ee_scaffold_weight: float = 0.0
+    ee_scaffold_size: int = 128
     tg_num_relations: int | None = None
     tg_arc_size: int = 256
     tg_label_size: int = 128

@@ -16,6 +16,7 @@ from transformers.models.deberta_v2.modeling_deberta_v2 import (
 
 from .configuration import AMRDebertaConfig
 from .modeling import GRAPH_PARAMETER_PATTERN, AMRDebertaModel, AMRDebertaPreTrainedModel
+from .scaffold import TokenGraphScaffold
 
 __all__ = [
     "AMRDebertaForEventExtraction",
@@ -247,7 +248,8 @@ class EventExtractionOutput(ModelOutput):
     """Output of :class:`AMRDebertaForEventExtraction`.
 
     Attributes:
-        loss: ``[]`` sum of the trigger, argument (and mention) cross-entropies given labels for.
+        loss: ``[]`` sum of the trigger, argument (and mention) cross-entropies given labels for
+            (plus the weighted scaffold loss when training with one).
         trigger_logits: ``[B, W, T]`` BIO trigger-label logits per word.
         argument_logits: ``[P, R]`` role logits per (trigger, candidate) pair (``0``: no role).
         entity_logits: ``[B, W, E]`` BIO mention logits (``ee_entity_labels`` set).
@@ -269,10 +271,13 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
     labels over event types (``config.ee_trigger_labels``); each (trigger span, candidate span) pair
     gets a role (``config.ee_role_labels``, index 0 = no role) from a :class:`PairClassifier`.
     Candidates are the given entity mentions, or spans predicted by a BIO mention tagger when
-    ``config.ee_entity_labels`` is set.
+    ``config.ee_entity_labels`` is set. With ``config.ee_scaffold_weight > 0`` a
+    :class:`~amrgnn.models.scaffold.TokenGraphScaffold` predicts the batch's token graph from the
+    encoder output as an auxiliary loss (training only; set ``graph_attention="none"`` so that the
+    encoder itself never reads the graph).
     """
 
-    _new_parameter_patterns = (GRAPH_PARAMETER_PATTERN, r"^(trigger_classifier|argument_head|entity_classifier)\.")
+    _new_parameter_patterns = (GRAPH_PARAMETER_PATTERN, r"^(trigger_classifier|argument_head|entity_classifier|scaffold)\.")
     _keys_to_ignore_on_load_unexpected = [r"^(cls|lm_predictions|mask_predictions|relation_head)\.", r"position_embeddings"]
 
     def __init__(self, config: AMRDebertaConfig) -> None:
@@ -288,6 +293,7 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
         self.entity_classifier = (
             nn.Linear(config.hidden_size, len(config.ee_entity_labels)) if config.ee_entity_labels else None
         )
+        self.scaffold = TokenGraphScaffold(config) if config.ee_scaffold_weight > 0 else None
         self.post_init()
 
     def word_states(
@@ -363,6 +369,10 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
             argument_logits = self.argument_logits(words, argument_pairs)
             if argument_labels is not None:
                 losses.append(mean_cross_entropy(argument_logits, argument_labels))
+        if self.scaffold is not None and graph is not None and trigger_labels is not None:
+            sequence = outputs.last_hidden_state
+            mask = attention_mask if attention_mask is not None else sequence.new_ones(sequence.shape[:2])
+            losses.append(self.config.ee_scaffold_weight * self.scaffold(sequence, mask, graph))
         loss = sum(losses[1:], losses[0]) if losses else None
         result = EventExtractionOutput(
             loss=loss,

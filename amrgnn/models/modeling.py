@@ -29,6 +29,7 @@ from ..errors import InputError, MissingInputError
 from ..graph.khop import KHop, exact_k_hop_typed
 from ..nn.multiscale import MultiScaleAggregation
 from .attention import AMRDebertaLayer, GraphProjection
+from .biaffine import Biaffine
 from .configuration import AMRDebertaConfig
 from .graph_inputs import GraphContext, pair_relations
 from .graph_states import MultiScaleGraphStates
@@ -71,6 +72,8 @@ class AMRDebertaPreTrainedModel(DebertaV2PreTrainedModel):
         std = self.config.initializer_range
         if isinstance(module, GraphProjection):
             init.zeros_(module.weight)  # a fused layer starts out as the stock one
+        elif isinstance(module, Biaffine):
+            init.zeros_(module.weight)  # every pair starts at probability 0.5
         elif isinstance(module, RelationEmbedding):
             init.normal_(module.weight, mean=0.0, std=1.0)
         elif isinstance(module, PygLinear):

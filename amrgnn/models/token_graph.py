@@ -17,6 +17,7 @@ from torch import Tensor, nn
 from transformers import initialization as init
 from transformers.modeling_outputs import ModelOutput
 
+from .biaffine import Biaffine
 from .configuration import AMRDebertaConfig
 from .heads import _activation
 from .modeling import AMRDebertaModel, AMRDebertaPreTrainedModel
@@ -37,24 +38,6 @@ def mean_word_states(sequence: Tensor, word_ids: Tensor, num_words: int) -> Tens
     sums = sequence.new_zeros(b * num_words + 1, h).index_add_(0, flat.view(-1), sequence.reshape(-1, h))
     counts = torch.bincount(flat.view(-1), minlength=b * num_words + 1).clamp(min=1).to(sequence.dtype)
     return (sums / counts.unsqueeze(-1))[:-1].view(b, num_words, h)
-
-
-class Biaffine(nn.Module):
-    r"""Biaffine arc scores :math:`s_{ij} = [\mathbf{h}_i; 1]^\top U [\mathbf{d}_j; 1]` for every
-    ordered pair (``i`` the source, ``j`` the target).
-
-    Shapes:
-        head, dep: ``[B, W, D]``; output ``[B, W, W]``.
-    """
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.weight = nn.Parameter(torch.zeros(size + 1, size + 1))
-
-    def forward(self, head: Tensor, dep: Tensor) -> Tensor:
-        ones = head.new_ones(*head.shape[:-1], 1)
-        h, d = torch.cat([head, ones], -1), torch.cat([dep, ones], -1)
-        return torch.einsum("bid,de,bje->bij", h, self.weight.to(h.dtype), d)
 
 
 @dataclass

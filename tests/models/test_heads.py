@@ -182,3 +182,70 @@ def test_event_extraction_loads_an_mgm_checkpoint(tmp_path, batch):
             assert torch.equal(p, ee.deberta.get_parameter(name)), name
     out = ee(ids, attention_mask=mask, graph=graph, word_index=torch.tensor([[1, 2], [1, 2]]))
     assert out.trigger_logits.shape == (2, 2, 3) and out.loss is None
+
+
+def _scaffold_by_hand(scaffold, h, mask, edges):
+    """The scaffold loss by explicit loops over positions: BCE of every ordered pair of real,
+    distinct positions of sentences with edges (positives weighted by sqrt(negatives / positives)),
+    plus the cross-entropy of each edge's relation."""
+    b, length, _ = h.shape
+    head, dep = scaffold.head(h), scaffold.dep(h)
+    w = scaffold.arc.weight
+    logits, gold = [], []
+    for s in range(b):
+        if not any(e[0] == s for e in edges):
+            continue
+        for i in range(length):
+            for j in range(length):
+                if i != j and mask[s, i] and mask[s, j]:
+                    hi, dj = torch.cat([head[s, i], torch.ones(1)]), torch.cat([dep[s, j], torch.ones(1)])
+                    logits.append(hi @ w @ dj)
+                    gold.append(float(any(e[:3] == (s, i, j) for e in edges)))
+    logits, gold = torch.stack(logits), torch.tensor(gold)
+    pos = gold.sum()
+    weight = ((len(gold) - pos) / pos).sqrt()
+    bce = -(weight * gold * torch.nn.functional.logsigmoid(logits) + (1 - gold) * torch.nn.functional.logsigmoid(-logits)).mean()
+    rel = torch.stack([scaffold.relation(torch.cat([head[s, i], dep[s, j]])) for s, i, j, _ in edges])
+    return bce + cross_entropy(rel, torch.tensor([r for *_, r in edges]))
+
+
+def test_scaffold_loss_matches_a_loop_and_the_encoder_reads_no_graph(batch):
+    """The EE loss with a scaffold is the plain loss plus weight x the scaffold loss (checked
+    against explicit loops); the logits are those of the same model without a graph."""
+    ids, mask, graphs, graph = batch
+    model = _ee_model(ee_scaffold_weight=0.5, graph_attention="none")
+    with torch.no_grad():
+        torch.nn.init.normal_(model.scaffold.arc.weight, std=0.3)  # starts at zero: make it matter
+    word_index = torch.tensor([[1, 2, 4, 5, 7], [1, 2, 3, 4, -1]])
+    trig = torch.tensor([[0, 1, 2, 0, 0], [3, 0, 0, 0, -100]])
+    with torch.no_grad():
+        out = model(ids, attention_mask=mask, graph=graph, word_index=word_index, trigger_labels=trig)
+        plain = model(ids, attention_mask=mask, word_index=word_index, trigger_labels=trig)
+        h = model.deberta(ids, attention_mask=mask).last_hidden_state
+        edges = [(s, int(a), int(b), int(r)) for s, g in enumerate(graphs)
+                 for (a, b), r in zip(g.edge_index.t().tolist(), g.edge_type.tolist(), strict=True)]
+        want = _scaffold_by_hand(model.scaffold, h, mask, edges)
+        predicted = model(ids, attention_mask=mask, graph=graph, word_index=word_index)
+    assert torch.equal(out.trigger_logits, plain.trigger_logits)
+    assert torch.allclose(out.loss, plain.loss + 0.5 * want, atol=1e-5)
+    assert predicted.loss is None  # no labels, no scaffold: nothing is needed at prediction
+    # a sentence without edges adds no pairs: dropping sentence 1's edges = the loop over sentence 0 only
+    from amrgnn.data import batch_token_graphs, token_graph_data
+
+    only0 = batch_token_graphs([graphs[0], token_graph_data(torch.zeros(2, 0, dtype=torch.long), torch.zeros(0, dtype=torch.long))], 9)
+    with torch.no_grad():
+        got = model.scaffold(h, mask, only0)
+        want0 = _scaffold_by_hand(model.scaffold, h, mask, [e for e in edges if e[0] == 0])
+    assert torch.allclose(got, want0, atol=1e-5)
+
+
+def test_scaffold_starts_at_zero_when_loaded_from_a_checkpoint(tmp_path, batch):
+    """from_pretrained initialises what the checkpoint lacks: the scaffold's biaffine starts at zero
+    (every pair at probability 0.5) and the first loss is finite."""
+    ids, mask, _, graph = batch
+    _ee_model().save_pretrained(tmp_path)
+    model = AMRDebertaForEventExtraction.from_pretrained(tmp_path, ee_scaffold_weight=1.0, graph_attention="none")
+    assert torch.equal(model.scaffold.arc.weight, torch.zeros_like(model.scaffold.arc.weight))
+    out = model(ids, attention_mask=mask, graph=graph, word_index=torch.tensor([[1, 2], [1, 2]]),
+                trigger_labels=torch.tensor([[0, 1], [0, 0]]))
+    assert torch.isfinite(out.loss)

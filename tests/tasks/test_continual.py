@@ -257,3 +257,42 @@ def test_graph_path_is_orthogonal(tmp_path):
     assert meta["config"]["graph_stats"]["train"]["with_graph"] == 3
     report = (tmp_path / "g" / "report.md").read_text()
     assert "| replay | text | 1 |" in report and "| replay | amr | 1 |" in report
+
+
+def test_dev_stopping_keeps_the_best_epoch():
+    """Scripted dev scores 1, 3, 2, 2, 2 with patience 3: training stops after epoch 5 and the
+    weights of epoch 2 come back."""
+    from types import SimpleNamespace
+
+    from amrgnn.tasks.protocols.continual.trainer import DevStopping
+
+    model = torch.nn.Linear(2, 1)
+    scores = iter([1.0, 3.0, 2.0, 2.0, 2.0])
+    stop = DevStopping(lambda m: next(scores), patience=3)
+    weights = {}
+    for epoch in range(1, 6):
+        with torch.no_grad():
+            model.weight.fill_(float(epoch))
+        weights[epoch] = model.weight.clone()
+        control = SimpleNamespace(should_training_stop=False)
+        stop.on_epoch_end(None, None, control, model=model)
+        assert control.should_training_stop == (epoch == 5), epoch
+    assert stop.history == [1.0, 3.0, 2.0, 2.0, 2.0] and stop.best_epoch == 2
+    stop.restore(model)
+    assert torch.equal(model.weight, weights[2])
+
+
+def test_continual_tasks_train_to_convergence(backbone, corpus, tmp_path):
+    """--stopping dev: each task records its dev curve, stops within --epochs and keeps its best
+    epoch; --stopping epochs trains exactly --epochs."""
+    recipe = EEConfig(train=str(corpus[0]), dev=str(corpus[1]), output_dir=str(tmp_path), backbone=str(backbone), epochs=4,
+                      batch_size=8, progress=False)
+    dev_run = run_continual(ContinualConfig(base=recipe, output_dir=str(tmp_path / "dev"), tasks=2, methods=["replay"], patience=1))[0]
+    for step in dev_run["steps"]:
+        st = step["stopping"]
+        curve = st["dev_curve"]
+        assert 1 <= st["epochs"] == len(curve) <= 4 and curve[st["best_epoch"] - 1] == max(curve)
+        assert st["epochs"] == 4 or curve[-1] <= max(curve)  # stopped early only after no improvement
+    fixed = run_continual(ContinualConfig(base=recipe, output_dir=str(tmp_path / "fixed"), tasks=2, methods=["replay"],
+                                          stopping="epochs"))[0]
+    assert all("stopping" not in step for step in fixed["steps"])

@@ -14,9 +14,12 @@ from ...options import option
 from ..options import TrainingOptions
 from .score import METRICS
 
-__all__ = ["CANDIDATES", "EEConfig"]
+__all__ = ["CANDIDATES", "EEConfig", "SELECT_METRICS"]
 
 CANDIDATES = ("given", "predicted")
+#: dev metrics of model selection: a scorer metric, or ``cls_mean`` (the mean of Trig-C and Arg-C F1:
+#: it still moves while Arg-C is 0, as with very little training data)
+SELECT_METRICS = (*METRICS, "cls_mean")
 
 
 @dataclass(kw_only=True)
@@ -31,6 +34,12 @@ class EEConfig(TrainingOptions):
     graphs: str = option("none", help="graph source: none | penman:PATH | amrlib | predicted:DIR | tokengraph:PATH (graphs matched by sentence id)")
     backbone: str = option("offline", help="'offline' (all-MiniLM-L6-v2), a DeBERTa-v2/v3 checkpoint or an MLGM output dir")
     epochs: float = option(16.0, help="training epochs")
+    min_steps: int = option(
+        0, help="train at least this many optimizer steps: small training sets get more epochs (0: --epochs as given)"
+    )
+    evaluations: int = option(
+        0, help="dev evaluations (model selection) spread evenly over training, at epoch ends (0: after every epoch)"
+    )
     batch_size: int = option(16, help="training batch size")
     eval_batch_size: int = option(32, help="prediction batch size")
     head_learning_rate: float | None = option(
@@ -41,13 +50,21 @@ class EEConfig(TrainingOptions):
     candidates: str = option(
         "given", help="argument candidates: the given entity mentions, or spans a mention tagger predicts", choices=CANDIDATES
     )
-    select_metric: str = option("arg_cls", help="dev metric of model selection", choices=METRICS)
+    scaffold_weight: float = option(
+        0.0, help="graph scaffold: predict the --graphs token graphs of the training sentences as an auxiliary loss of "
+        "this weight; the encoder reads no graph, and none is needed at prediction (0: off)",
+    )
+    select_metric: str = option(
+        "arg_cls", help="dev metric of model selection (cls_mean: the mean of Trig-C and Arg-C F1)", choices=SELECT_METRICS
+    )
     save_total_limit: int = option(2, help="checkpoints kept (the best one always)")
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.min_steps < 0 or self.evaluations < 0 or self.scaffold_weight < 0:
+            raise UsageError("min_steps, evaluations and scaffold_weight must be >= 0")
         if not self.head_learning_rate:
             self.head_learning_rate = None
-        for name, value, allowed in (("candidates", self.candidates, CANDIDATES), ("select_metric", self.select_metric, METRICS)):
+        for name, value, allowed in (("candidates", self.candidates, CANDIDATES), ("select_metric", self.select_metric, SELECT_METRICS)):
             if value not in allowed:
                 raise UsageError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 #: the scorer reports F1 in percent
 EE_CURVES = CurveScale("F1 (%)", (0, 100))
 
-__all__ = ["EETrainer", "fit_event_model", "read_split", "resolve_ee_backbone", "run_event_extraction"]
+__all__ = ["EETrainer", "fit_event_model", "read_split", "resolve_ee_backbone", "run_event_extraction", "training_schedule"]
 
 
 def read_split(path: str, cfg: EEConfig, what: str) -> tuple[list[Sentence], EventReadStats]:
@@ -77,6 +78,7 @@ class EETrainer(AtomicCheckpointTrainer):
             metrics[f"{metric_key_prefix}_{name}_f1"] = prf.f1
             metrics[f"{metric_key_prefix}_{name}_p"] = prf.p
             metrics[f"{metric_key_prefix}_{name}_r"] = prf.r
+        metrics[f"{metric_key_prefix}_cls_mean_f1"] = (score.metrics["trigger_cls"].f1 + score.metrics["arg_cls"].f1) / 2
         self.log(metrics)
         self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
         return metrics
@@ -90,6 +92,23 @@ def resolve_ee_backbone(name: str, out: Path) -> Path:
             convert_bert_to_deberta(offline_backbone_dir(), path)
         return path
     return Path(name)
+
+
+def training_schedule(cfg: EEConfig, steps_per_epoch: int) -> tuple[float, int]:
+    """``(epochs, eval_steps)``: ``cfg.epochs``, raised so that training runs at least
+    ``cfg.min_steps`` steps (whole epochs), and a dev evaluation (and checkpoint) every epoch, or every
+    few epochs so that about ``cfg.evaluations`` happen (epochs then rounded up to a multiple of
+    that interval, so that the last one is evaluated)."""
+    epochs = cfg.epochs
+    if cfg.min_steps and cfg.max_steps <= 0 and epochs * steps_per_epoch < cfg.min_steps:
+        epochs = float(math.ceil(cfg.min_steps / steps_per_epoch))
+    every = 1
+    if cfg.evaluations:
+        total = cfg.max_steps if cfg.max_steps > 0 else math.ceil(epochs * steps_per_epoch)
+        every = max(1, math.ceil(total / steps_per_epoch / cfg.evaluations))
+        if cfg.max_steps <= 0:
+            epochs = float(math.ceil(epochs / every) * every)  # the last epoch is evaluated too
+    return epochs, every * steps_per_epoch
 
 
 def run_event_extraction(cfg: EEConfig) -> dict[str, Any]:
@@ -132,10 +151,15 @@ def fit_event_model(
     tokenizer = AutoTokenizer.from_pretrained(str(backbone))
     source = parse_graph_source(cfg.graphs)
     predicted = cfg.candidates == "predicted" or not any(s.entities for s in train)
+    scaffold = cfg.scaffold_weight > 0
+    if scaffold and not source.uses_graphs:
+        raise UsageError("--scaffold-weight needs --graphs: the token graphs the scaffold learns to predict")
     graph_stats = {}
     graph_lists = {}
     vocab = None
     for name, sents in splits.items():
+        if scaffold and name != "train":
+            continue  # a scaffold needs graphs for training only
         graph_lists[name], graph_stats[name], vocab = attach_graphs(source, sents, tokenizer, vocab=vocab, backbone=backbone)
     relations = {"graph_num_relations": len(vocab.relations)} if vocab is not None else {}
     if vocab is not None:
@@ -146,7 +170,8 @@ def fit_event_model(
         ee_role_labels=labels.roles,
         ee_entity_labels=labels.entity_bio if predicted else None,
         **relations,
-        **({} if source.uses_graphs else {"graph_attention": "none"}),
+        **({} if source.uses_graphs and not scaffold else {"graph_attention": "none"}),
+        **({"ee_scaffold_weight": cfg.scaffold_weight} if scaffold else {}),
         **cfg.graph_overrides,
     )
     model = AMRDebertaForEventExtraction.from_pretrained(str(backbone), config=config)
@@ -173,9 +198,10 @@ def fit_event_model(
         with_entities=predicted,
     )
     steps_per_epoch = max(1, -(-len(enc["train"]) // cfg.batch_size))
+    epochs, eval_steps = training_schedule(cfg, steps_per_epoch)
     args = TrainingArguments(
         output_dir=str(out),
-        num_train_epochs=cfg.epochs,
+        num_train_epochs=epochs,
         max_steps=cfg.max_steps,
         per_device_train_batch_size=cfg.batch_size,
         per_device_eval_batch_size=cfg.eval_batch_size,
@@ -184,9 +210,9 @@ def fit_event_model(
         warmup_steps=cfg.warmup_steps,
         lr_scheduler_type="linear",
         eval_strategy="steps",
-        eval_steps=steps_per_epoch,
+        eval_steps=eval_steps,
         save_strategy="steps",
-        save_steps=steps_per_epoch,
+        save_steps=eval_steps,
         save_total_limit=cfg.save_total_limit,
         load_best_model_at_end=True,
         metric_for_best_model=f"{cfg.select_metric}_f1",

@@ -10,7 +10,10 @@ from ....options import int_list, option
 from ...ee.config import EEConfig
 from .methods import CONTINUAL_METHODS
 
-__all__ = ["ContinualConfig", "EE_FIELDS_UNUSED"]
+__all__ = ["ContinualConfig", "EE_FIELDS_UNUSED", "STOPPING"]
+
+#: how long each task trains
+STOPPING = ("dev", "epochs")
 
 #: recipe fields the continual protocol sets itself (per run) or does not use
 EE_FIELDS_UNUSED = ("output_dir", "graphs", "seed", "resume", "candidates", "select_metric", "save_total_limit", "warmup_steps")
@@ -45,6 +48,13 @@ class ContinualConfig:
     kd_temperature: float = option(2.0, help="distillation temperature (replay-kd)")
     arguments: bool = option(True, help="train and score argument roles (off: event detection only)")
     keep_models: bool = option(False, help="keep every task's model, not only the latest")
+    stopping: str = option(
+        "dev", choices=STOPPING,
+        help="dev: each task trains until the dev score on the types seen so far (mean of Trig-C and Arg-C F1; Trig-C "
+        "with --no-arguments) has not improved for --patience epochs, at most --epochs, and keeps its best epoch; "
+        "epochs: exactly --epochs per task",
+    )
+    patience: int = option(3, help="epochs without a better dev score before a task stops (--stopping dev)")
 
     def __post_init__(self) -> None:
         self.methods = _split_commas(self.methods)
@@ -52,5 +62,9 @@ class ContinualConfig:
             CONTINUAL_METHODS.get(m)
         if self.seeds is None:
             self.seeds = [self.base.seed]
+        if self.stopping not in STOPPING:
+            raise UsageError(f"stopping must be one of {', '.join(STOPPING)}, got {self.stopping!r}")
+        if self.patience < 1:
+            raise UsageError(f"patience must be >= 1, got {self.patience}")
         if not self.methods or not self.graphs or not self.seeds:
             raise UsageError("continual needs at least one method, graph source and seed")

@@ -44,7 +44,7 @@ from ..report import write_report
 from ..runinfo import read_json, run_metadata, write_json
 from .config import ContinualConfig
 from .methods import CONTINUAL_METHODS, ContinualMethod
-from .trainer import ContinualTrainer, select_exemplars, trigger_features
+from .trainer import ContinualTrainer, DevStopping, select_exemplars, trigger_features
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +171,21 @@ def _score_step(proto: _Protocol, model: AMRDebertaForEventExtraction, splits: d
     return out
 
 
+def _dev_score(proto: _Protocol, model: AMRDebertaForEventExtraction, dev: _Split, collator: EECollator,
+               seen: Sequence[str], taught: Sequence[str]) -> float:
+    """The stopping score after an epoch: the model predicts the ``seen`` types on the dev
+    sentences, and is scored on the types the step teaches (``taught``: the current task's, all
+    seen ones for joint training; so stopping never looks at how well old tasks are remembered),
+    the mean of Trig-C and Arg-C F1 (Trig-C alone without arguments)."""
+    roles = proto.roles(seen) if proto.cfg.arguments else set()
+    preds = predict_sentences(model, dev.sentences, dev.dataset, collator, batch_size=proto.recipe.eval_batch_size,
+                              candidates="predicted" if proto.predicted else "given", allowed_types=seen, allowed_roles=roles)
+    score = score_events([restrict_events(s, taught) for s in dev.sentences], [restrict_events(s, taught) for s in preds])
+    if not proto.cfg.arguments:
+        return score.metrics["trigger_cls"].f1
+    return (score.metrics["trigger_cls"].f1 + score.metrics["arg_cls"].f1) / 2
+
+
 def summarize_run(steps: Sequence[dict[str, Any]], order: Sequence[int]) -> dict[str, Any]:
     """Per split and metric: F1 on the seen types after each step, their average, the final F1 and
     the average forgetting (from the per-task F1 after each step)."""
@@ -260,8 +275,15 @@ def _run_one(proto: _Protocol, method: ContinualMethod, spec: str, order_id: int
             kd_temperature=cfg.kd_temperature, arguments=cfg.arguments,
         )
         trainer.head_learning_rate = recipe.head_learning_rate
+        stopping = None
+        if cfg.stopping == "dev":
+            taught = [t for k in method.training_tasks(order, step) for t in proto.streams[k]]
+            stopping = DevStopping(lambda m, seen=seen, taught=taught: _dev_score(proto, m, splits["dev"], collator, seen, taught), cfg.patience)
+            trainer.add_callback(stopping)
         trainer.train()
         model = trainer.model
+        if stopping is not None:
+            stopping.restore(model)
         del trainer, teacher
         if method.replays:
             current = [restrict_events(proto.train[i], proto.streams[task]) for i in proto.members[task]]
@@ -277,6 +299,8 @@ def _run_one(proto: _Protocol, method: ContinualMethod, spec: str, order_id: int
             "memory_sentences": len({sid for entries in memory.values() for sid, _ in entries}),
             "encode": asdict(enc_stats), "seconds": time.perf_counter() - started, "scores": scores,
         }
+        if stopping is not None:
+            result["stopping"] = {"best_epoch": stopping.best_epoch, "epochs": len(stopping.history), "dev_curve": stopping.history}
         write_json(task_dir / "memory.json", memory)
         write_json(task_dir / "result.json", result)
         _save_model(model, proto.tokenizer, task_dir / "model")

@@ -8,12 +8,13 @@ exemplar memory); Li & Hoiem, 2016, "Learning without Forgetting" (distillation 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
 from torch import Tensor
 from torch.utils.data import DataLoader
+from transformers import TrainerCallback
 
 from ....data.ee import EECollator, EEDataset
 from ....data.events import Sentence
@@ -21,7 +22,7 @@ from ....models import AMRDebertaForEventExtraction
 from ....models.heads import mean_cross_entropy, span_mean
 from ...training import AtomicCheckpointTrainer
 
-__all__ = ["ContinualTrainer", "distillation_loss", "herding_selection", "select_exemplars", "trigger_features"]
+__all__ = ["ContinualTrainer", "DevStopping", "distillation_loss", "herding_selection", "select_exemplars", "trigger_features"]
 
 
 def herding_selection(features: Tensor, m: int) -> list[int]:
@@ -65,6 +66,41 @@ def distillation_loss(student: Tensor, teacher: Tensor, classes: Tensor, tempera
     if valid is None:
         valid = torch.ones_like(kl, dtype=torch.bool)
     return temperature**2 * (kl * valid).sum() / valid.sum().clamp(min=1)
+
+
+class DevStopping(TrainerCallback):
+    """Trains a task to convergence: after every epoch ``score(model)`` (a dev score on the types
+    seen so far) is computed; training stops once it has not improved for ``patience`` epochs, and
+    :meth:`restore` puts back the weights of the best epoch (kept on the CPU).
+
+    ``history`` holds one score per epoch; ``best_epoch`` counts from 1.
+    """
+
+    def __init__(self, score: Callable[[Any], float], patience: int) -> None:
+        self.score, self.patience = score, patience
+        self.history: list[float] = []
+        self.best: float | None = None
+        self.best_epoch = 0
+        self._best_state: dict[str, Tensor] | None = None
+        self._bad = 0
+
+    def on_epoch_end(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> Any:
+        value = float(self.score(model))
+        model.train()
+        self.history.append(value)
+        if self.best is None or value > self.best:
+            self.best, self.best_epoch, self._bad = value, len(self.history), 0
+            self._best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+        else:
+            self._bad += 1
+            if self._bad >= self.patience:
+                control.should_training_stop = True
+        return control
+
+    def restore(self, model: Any) -> None:
+        """Load the best epoch's weights into ``model`` (nothing when no epoch was scored)."""
+        if self._best_state is not None:
+            model.load_state_dict(self._best_state)
 
 
 class ContinualTrainer(AtomicCheckpointTrainer):

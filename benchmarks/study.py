@@ -1,0 +1,297 @@
+"""Does AMR help? The chapter's central experiment on public data, resumable.
+
+Conditions, identical in everything else (backbone, seeds, training subsets, recipe, selection on dev):
+
+- ``text``: the plain backbone, no graph;
+- ``mlgm``: the backbone after MLGM pre-training on the public AMR corpora, no graph at event time;
+- ``graph``: the plain backbone with predicted token graphs in the attention;
+- ``amr``: MLGM pre-training and predicted graphs (the chapter's system);
+- ``scaffold``: no graph input; the predicted graphs of the training sentences as an auxiliary loss.
+
+Settings: ``lowres`` (whole documents of the training set: 10% .. 100%). Each run is one directory
+under ``OUTPUT/runs``; a finished run is read back (from ``--json`` or its ``results.json``), an
+interrupted one resumes from its last checkpoint. What the conditions need is built once and cached
+in OUTPUT (the converted backbone, the MLGM checkpoint, the token-graph predictor) unless given.
+
+    python benchmarks/study.py                                  # the default matrix (GENEVA, ~3 h on 2 cores)
+    python benchmarks/study.py --sizes 25% --seeds 1 --conditions text,graph   # a quick check
+    python benchmarks/study.py --report-only                    # redraw report.md / study.png from --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _study_report import write_study_report  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+GENEVA = SHARED / "geneva"
+AMR_CORPORA = [
+    SHARED / "little-prince-amr" / "amr-bank-struct-v3.0.txt",
+    SHARED / "bio-amr" / "alignment-release-dev-bio.txt",
+    SHARED / "qald9-amr" / "qald-9-amr-train.txt",
+    SHARED / "qald9-amr" / "qald-9-amr-test.txt",
+]
+SETTINGS = ("lowres",)
+logger = logging.getLogger("study")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What one condition changes against ``text``."""
+
+    backbone: str = "plain"  # plain | mlgm
+    graphs: bool = False  # predicted token graphs in the attention
+    scaffold: bool = False  # predicted token graphs of the training sentences as an auxiliary loss
+    overrides: dict[str, Any] = field(default_factory=dict)  # AMRDebertaConfig fields (levers)
+    help: str = ""
+
+
+CONDITIONS: dict[str, Condition] = {
+    "text": Condition(help="the plain backbone, no graph"),
+    "mlgm": Condition(backbone="mlgm", help="MLGM pre-training, no graph at event time"),
+    "graph": Condition(graphs=True, help="plain backbone, predicted graphs in the attention"),
+    "amr": Condition(backbone="mlgm", graphs=True, help="MLGM pre-training and predicted graphs (the chapter's system)"),
+    "scaffold": Condition(scaffold=True, help="graph prediction as an auxiliary loss, no graph input"),
+}
+
+
+def _read_ids(path: Path) -> set[str]:
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+
+
+def _documents(sentences: list, docs: Path | None, what: str) -> list:
+    if docs is None:
+        return sentences
+    wanted = _read_ids(docs)
+    kept = [s for s in sentences if s.doc_id in wanted]
+    found = {s.doc_id for s in kept}
+    if missing := wanted - found:
+        raise SystemExit(f"{docs}: {len(missing)} documents of the {what} list are not in the data (e.g. {sorted(missing)[0]})")
+    logger.info("%s: %d sentences of %d documents (%s)", what, len(kept), len(found), docs)
+    return kept
+
+
+def ensure_mlgm(args: argparse.Namespace, backbone: Path) -> Path:
+    """The MLGM checkpoint of the ``mlgm`` and ``amr`` conditions (``--mlgm``, or built in OUTPUT/mlgm)."""
+    if args.mlgm:
+        return Path(args.mlgm)
+    out = Path(args.output_dir) / "mlgm"
+    if (out / "model.safetensors").is_file() and (out / "mlgm_done.json").is_file():
+        return out
+    from amrgnn.tasks.mlgm import run_pretraining
+    from amrgnn.tasks.mlgm_config import MLGMConfig
+    from amrgnn.tasks.training import last_complete_checkpoint
+
+    logger.info("building the MLGM checkpoint in %s (%s epochs)", out, args.mlgm_epochs)
+    t0 = time.perf_counter()
+    cfg = MLGMConfig(
+        data=[str(p) for p in AMR_CORPORA if p.is_file()], output_dir=str(out), backbone=str(backbone),
+        epochs=args.mlgm_epochs, batch_size=16, learning_rate=1e-4, warmup_steps=30, max_seq_len=128,
+        eval_steps=100, save_steps=100, resume=last_complete_checkpoint(out) is not None, progress=args.progress,
+        seed=42,
+    )
+    result = run_pretraining(cfg)
+    (out / "mlgm_done.json").write_text(json.dumps({"seconds": time.perf_counter() - t0, "config": asdict(cfg),
+                                                   "result": result}, indent=2, default=str), encoding="utf-8")
+    return out
+
+
+def ensure_predictor(args: argparse.Namespace, backbone: Path) -> Path:
+    """The token-graph predictor (``--predictor``, or trained with the defaults in OUTPUT/predictor)."""
+    if args.predictor:
+        return Path(args.predictor)
+    out = Path(args.output_dir) / "predictor"
+    if (out / "scores.dev.json").is_file():
+        return out
+    from amrgnn.tasks.parser.config import ParserConfig
+    from amrgnn.tasks.parser.train import run_parser_training
+    from amrgnn.tasks.training import last_complete_checkpoint
+
+    logger.info("training the token-graph predictor in %s (the train-parser defaults)", out)
+    run_parser_training(ParserConfig(data=[str(p) for p in AMR_CORPORA if p.is_file()], output_dir=str(out),
+                                     backbone=str(backbone), resume=last_complete_checkpoint(out) is not None,
+                                     progress=args.progress))
+    return out
+
+
+def recipe(args: argparse.Namespace) -> dict[str, Any]:
+    """Everything every run shares: a run of the JSON is reused only under the same recipe."""
+    return {"train": str(args.train), "dev": str(args.dev), "dev_docs": str(args.dev_docs), "test": str(args.test),
+            "test_docs": str(args.test_docs), "format": args.format, "backbone": args.backbone, "epochs": args.epochs, "min_steps": args.min_steps,
+            "evaluations": args.evaluations, "select_metric": args.select_metric, "scaffold_weight": args.scaffold_weight,
+            "batch_size": 16, "learning_rate": 5e-5, "head_learning_rate": 1e-3}
+
+
+#: recipe fields added after runs were recorded, with the value those runs had
+RECIPE_ADDED = {"backbone": "offline"}
+
+
+def _load(json_path: Path, rec: dict[str, Any], fresh: bool) -> dict[str, Any]:
+    if json_path.is_file() and not fresh:
+        data = json.loads(json_path.read_text(encoding="utf-8"))
+        data["recipe"] = {**RECIPE_ADDED, **data.get("recipe", {})}
+        if data["recipe"] != rec:
+            raise SystemExit(f"{json_path}: its runs used another recipe ({data.get('recipe')}); pass --fresh to start "
+                             "over, or another --json")
+        return data
+    return {"recipe": rec, "prerequisites": {}, "runs": []}
+
+
+def _save(json_path: Path, data: dict[str, Any]) -> None:
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = json_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.replace(tmp, json_path)
+
+
+def _scores(summary: dict[str, Any]) -> dict[str, Any]:
+    """The object ``amrgnn evaluate --json`` prints (P/R/F1 per metric)."""
+    from amrgnn.tasks.ee.score import METRICS
+
+    return {m: summary[m] for m in METRICS}
+
+
+def run_lowres(args: argparse.Namespace, data: dict[str, Any], needs: dict[str, Path]) -> None:
+    from amrgnn.data.subsample import resolve_sizes, sample_training, training_units
+    from amrgnn.tasks.ee.config import EEConfig
+    from amrgnn.tasks.ee.train import read_split
+    from amrgnn.tasks.protocols.runs import fit_run
+
+    base = EEConfig(train=str(args.train), dev=str(args.dev), test=str(args.test) if args.test else None,
+                    output_dir=str(args.output_dir), format=args.format, backbone=str(needs["backbone"]),
+                    epochs=args.epochs, min_steps=args.min_steps, evaluations=args.evaluations,
+                    select_metric=args.select_metric, progress=args.progress, report_to=[])
+    train, _ = read_split(base.train, base, "train")
+    dev = _documents(read_split(base.dev, base, "dev")[0], args.dev_docs, "dev")
+    evals = {"test": _documents(read_split(base.test, base, "test")[0], args.test_docs, "test")} if args.test else {}
+    unit, units = training_units(train, "auto")
+    sizes = resolve_sizes(args.sizes, len(units))
+    labels = dict(zip(sizes, args.sizes, strict=True))
+    done = {(r["setting"], r["condition"], r["size"], r["seed"]) for r in data["runs"]}
+    plan = [(size, seed, c) for size in sizes for seed in args.seeds for c in args.conditions]
+    todo = [p for p in plan if ("lowres", p[2], labels[p[0]], p[1]) not in done]
+    logger.info("lowres: %d runs planned, %d finished, %d to go", len(plan), len(plan) - len(todo), len(todo))
+    for n, (size, seed, name) in enumerate(todo, 1):
+        cond = CONDITIONS[name]
+        cfg = replace(
+            base,
+            backbone=str(needs["mlgm"] if cond.backbone == "mlgm" else needs["backbone"]),
+            scaffold_weight=args.scaffold_weight if cond.scaffold else 0.0,
+            graph_overrides=dict(cond.overrides),
+        )
+        graphs = needs["graphs"] if cond.graphs or cond.scaffold else "none"
+        run_dir = Path(args.output_dir) / "runs" / "lowres" / name / f"{unit}{size}-seed{seed}"
+        describe = {"protocol": "study-lowres", "condition": name, "unit": unit, "size": size, "available": len(units)}
+        logger.info("[%d/%d] lowres %s: %s (%d %s), seed %d", n, len(todo), name, labels[size], size, unit, seed)
+        t0 = time.perf_counter()
+        result = fit_run(cfg, run_dir, graphs=graphs, seed=seed,
+                         train=lambda size=size, seed=seed: sample_training(train, size, seed, unit),
+                         dev=dev, evals=evals, describe=describe,
+                         data_files={"train": base.train, "dev": base.dev, "test": base.test})
+        minutes = (time.perf_counter() - t0) / 60
+        row = {"setting": "lowres", "condition": name, "size": labels[size], "seed": seed, "units": size, "unit": unit,
+               "train_sentences": result["train_sentences"], "train_documents": result["train_documents"],
+               "minutes": round(result.get("minutes", minutes), 2), "dev": _scores(result["scores"]["dev"])}
+        if "test" in result["scores"]:
+            row["test"] = _scores(result["scores"]["test"])
+        data["runs"].append(row)
+        _save(args.json, data)
+        logger.info("  dev Trig-C %.1f Arg-C %.1f (%.1f min)", row["dev"]["trigger_cls"]["f1"], row["dev"]["arg_cls"]["f1"], minutes)
+        write_study_report(data, Path(args.output_dir))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="conditions: " + "; ".join(f"{k}: {c.help}" for k, c in CONDITIONS.items()))
+    p.add_argument("--train", type=Path, default=GENEVA / "train-lr1200-s160.json", help="training sentences (default: GENEVA lr1200)")
+    p.add_argument("--dev", type=Path, default=GENEVA / "val.json", help="model-selection sentences (default: GENEVA val)")
+    p.add_argument("--dev-docs", type=Path, default=ROOT / "data" / "splits" / "geneva-val-dev-docs.txt",
+                   help="keep these documents of --dev (default: the study's third of GENEVA val; 'none': all)")
+    p.add_argument("--test", type=Path, default=GENEVA / "val.json", help="test sentences, scored once per run")
+    p.add_argument("--test-docs", type=Path, default=ROOT / "data" / "splits" / "geneva-val-test-docs.txt",
+                   help="keep these documents of --test (default: the other two thirds of GENEVA val; 'none': all)")
+    p.add_argument("--format", default="oneie", help="layout of the event files")
+    p.add_argument("--sizes", nargs="+", default=["10%", "25%", "50%", "100%"], help="training-set sizes (documents)")
+    p.add_argument("--seeds", default="1,2,3", help="comma-separated seeds")
+    p.add_argument("--conditions", default="text,mlgm,graph,amr,scaffold", help=f"comma-separated, of {', '.join(CONDITIONS)}")
+    p.add_argument("--settings", default="lowres", help=f"comma-separated, of {', '.join(SETTINGS)}")
+    p.add_argument("--output-dir", type=Path, default=ROOT / "out" / "study", help="runs, caches, report.md, study.png")
+    p.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "study.json", help="every run's scores")
+    p.add_argument("--backbone", default="offline", help="'offline' (all-MiniLM-L6-v2, converted into OUTPUT/backbone) or a DeBERTa-v2/v3 directory")
+    p.add_argument("--predictor", help="a train-parser model to predict the graphs (default: train one in OUTPUT/predictor)")
+    p.add_argument("--graphs", help="another graph source for the graph conditions (penman:PATH, tokengraph:PATH...; "
+                   "default: predicted:PREDICTOR)")
+    p.add_argument("--mlgm", help="an MLGM checkpoint (default: pre-train one in OUTPUT/mlgm)")
+    p.add_argument("--mlgm-epochs", type=float, default=3.0, help="MLGM epochs over the public AMR corpora")
+    p.add_argument("--epochs", type=float, default=16.0, help="event-extraction epochs (the plain baseline's 16)")
+    p.add_argument("--min-steps", type=int, default=200, help="at least this many steps: small training sets get more epochs")
+    p.add_argument("--evaluations", type=int, default=8, help="dev evaluations per run (model selection)")
+    p.add_argument("--select-metric", default="cls_mean", help="dev metric of model selection (cls_mean: mean of Trig-C and Arg-C)")
+    p.add_argument("--scaffold-weight", type=float, default=1.0, help="weight of the scaffold's graph loss")
+    p.add_argument("--fresh", action="store_true", help="ignore the runs of --json (another recipe)")
+    p.add_argument("--report-only", action="store_true", help="only redraw report.md and study.png from --json")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    for name in ("dev_docs", "test_docs"):
+        if str(getattr(args, name)) == "none":
+            setattr(args, name, None)
+    args.seeds = [int(s) for s in str(args.seeds).split(",") if s]
+    args.conditions = [c for c in args.conditions.split(",") if c]
+    args.settings = [s for s in args.settings.split(",") if s]
+    if bad := [c for c in args.conditions if c not in CONDITIONS]:
+        p.error(f"unknown conditions {bad}; choose from {', '.join(CONDITIONS)}")
+    if bad := [s for s in args.settings if s not in SETTINGS]:
+        p.error(f"unknown settings {bad}; choose from {', '.join(SETTINGS)} (continual and cross-domain: not yet)")
+    if args.report_only:
+        data = json.loads(args.json.read_text(encoding="utf-8"))
+        print(write_study_report(data, args.output_dir))
+        return 0
+    for path in (args.train, args.dev, args.test):
+        if path is not None and not Path(path).is_file():
+            raise SystemExit(f"{path}: no such file")
+
+    import torch
+
+    torch.set_num_threads(min(torch.get_num_threads(), os.cpu_count() or 1))
+    from amrgnn.tasks.ee.train import resolve_ee_backbone
+
+    rec = recipe(args)
+    data = _load(args.json, rec, args.fresh)
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    needs: dict[str, Any] = {"backbone": resolve_ee_backbone(args.backbone, args.output_dir)}
+    if any(CONDITIONS[c].backbone == "mlgm" for c in args.conditions):
+        needs["mlgm"] = ensure_mlgm(args, needs["backbone"])
+    if args.graphs:
+        needs["graphs"] = args.graphs
+        data["prerequisites"]["graphs"] = args.graphs
+    elif any(CONDITIONS[c].graphs or CONDITIONS[c].scaffold for c in args.conditions):
+        needs["predictor"] = ensure_predictor(args, needs["backbone"])
+        needs["graphs"] = f"predicted:{needs['predictor']}"
+        scores = json.loads((needs["predictor"] / "scores.dev.json").read_text(encoding="utf-8"))
+        data["prerequisites"]["predictor"] = {"path": str(needs["predictor"]), "dev_labelled_f1": scores.get("labelled_f1"),
+                                              "dev_unlabelled_f1": scores.get("unlabelled_f1")}
+    if "mlgm" in needs:
+        data["prerequisites"]["mlgm"] = {"path": str(needs["mlgm"])}
+    _save(args.json, data)
+    if "lowres" in args.settings:
+        run_lowres(args, data, needs)
+    print(write_study_report(data, args.output_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The study (benchmarks/study.py) end to end on a tiny backbone: every condition's model is what it
+claims (graph input, MLGM backbone, scaffold without graph input), the JSON holds the scores
+``amrgnn evaluate --json`` prints, the report's paired differences are recomputed by hand, finished
+runs are read back, and a changed recipe is refused. Also the training schedule of small sets."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import pytest
+
+from amrgnn.data.events import read_events
+from amrgnn.tasks.ee.config import EEConfig
+from amrgnn.tasks.ee.score import METRICS
+from amrgnn.tasks.ee.train import training_schedule
+from amrgnn.tasks.protocols import runs as ee_runs
+
+from ..conftest import ROOT, SAMPLE
+from ..event_corpus import TRIGGERS, WORDS, write_event_corpus
+from ..tiny_backbone import make_tiny_backbone
+
+
+def _study():
+    spec = importlib.util.spec_from_file_location("study_under_test", ROOT / "benchmarks" / "study.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("steps_per_epoch", "epochs", "min_steps", "evaluations", "want"),
+    [
+        (36, 16, 200, 8, (16.0, 72)),  # 576 steps >= 200: 16 epochs, an evaluation every 2 epochs
+        (9, 16, 200, 8, (24.0, 27)),  # 144 < 200 steps: ceil(200 / 9) = 23 epochs, every 3 -> 24 epochs
+        (3, 16, 200, 10, (70.0, 21)),  # ceil(200 / 3) = 67 epochs, every ceil(67 / 10) = 7 -> 70
+        (3, 16, 0, 0, (16.0, 3)),  # the plain recipe: every epoch
+    ],
+)
+def test_training_schedule(steps_per_epoch, epochs, min_steps, evaluations, want):
+    cfg = EEConfig(train="t", dev="d", output_dir="o", epochs=epochs, min_steps=min_steps, evaluations=evaluations)
+    assert training_schedule(cfg, steps_per_epoch) == want
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    d = tmp_path_factory.mktemp("study")
+    backbone = make_tiny_backbone(d / "bb", [SAMPLE], extra_words=WORDS)
+    files = [write_event_corpus(d / f"{n}.jsonl", docs=k, seed=s) for n, k, s in (("train", 6, 0), ("dev", 3, 1), ("test", 3, 2))]
+    graphs = d / "graphs.jsonl"  # every trigger word -> the first word, :ARG0; the first word's own :instance-free graph
+    with open(graphs, "w", encoding="utf-8") as f:
+        for path in files:
+            for s in read_events(path):
+                edges = [[i, 0, ":ARG0"] for i, w in enumerate(s.tokens) if w in TRIGGERS.values() and i]
+                f.write(json.dumps({"id": s.id, "tokens": s.tokens, "edges": edges}) + "\n")
+    return d, backbone, files, graphs
+
+
+def _args(d, backbone, files, graphs, *extra):
+    return ["--train", str(files[0]), "--dev", str(files[1]), "--dev-docs", "none", "--test", str(files[2]), "--test-docs", "none",
+            "--sizes", "50%", "100%", "--seeds", "1,2", "--conditions", "text,mlgm,graph,amr,scaffold", "--backbone", str(backbone),
+            "--mlgm", str(backbone), "--graphs", f"tokengraph:{graphs}", "--epochs", "1", "--min-steps", "3", "--evaluations", "1",
+            "--output-dir", str(d / "out"), "--json", str(d / "study.json"), "--no-progress", *extra]
+
+
+def test_study_end_to_end(setup, monkeypatch, capsys):
+    d, backbone, files, graphs = setup
+    study = _study()
+    assert study.main(_args(d, backbone, files, graphs)) == 0
+    data = json.loads((d / "study.json").read_text())
+    runs = data["runs"]
+    assert len(runs) == 2 * 2 * 5
+    assert {(r["condition"], r["size"], r["seed"]) for r in runs} == {
+        (c, s, k) for c in ("text", "mlgm", "graph", "amr", "scaffold") for s in ("50%", "100%") for k in (1, 2)}
+    for r in runs:
+        for split in ("dev", "test"):
+            assert set(r[split]) == set(METRICS) and all(set(v) == {"p", "r", "f1"} for v in r[split].values())
+        assert r["train_documents"] == (3 if r["size"] == "50%" else 6)
+
+    def run_dir(cond, size="100%", seed=1):
+        return d / "out" / "runs" / "lowres" / cond / f"documents{6 if size == '100%' else 3}-seed{seed}" / "model"
+
+    cfg = {c: json.loads((run_dir(c) / "config.json").read_text()) for c in ("text", "graph", "scaffold")}
+    summary = {c: json.loads((run_dir(c) / "data_summary.json").read_text()) for c in ("text", "graph", "scaffold")}
+    assert cfg["text"]["graph_attention"] == "none" and cfg["text"]["ee_scaffold_weight"] == 0.0
+    assert cfg["graph"]["graph_attention"] == "multiscale" and summary["graph"]["graphs"]["test"]["with_graph"] > 0
+    # the scaffold learns from the training graphs only; its encoder reads none
+    assert cfg["scaffold"]["graph_attention"] == "none" and cfg["scaffold"]["ee_scaffold_weight"] == 1.0
+    assert summary["scaffold"]["graphs"]["train"]["with_graph"] > 0 and set(summary["scaffold"]["graphs"]) == {"train"}
+    ee_cfg = json.loads((run_dir("amr") / "ee_config.json").read_text())
+    assert ee_cfg["backbone"] == str(backbone) and ee_cfg["select_metric"] == "cls_mean" and ee_cfg["min_steps"] == 3
+    # the report's paired difference, by hand: mean over seeds of (graph - text) Arg-C on test
+    report = (d / "out" / "report.md").read_text()
+    by = {(r["condition"], r["size"], r["seed"]): r for r in runs}
+    diffs = [by["graph", "50%", k]["test"]["arg_cls"]["f1"] - by["text", "50%", k]["test"]["arg_cls"]["f1"] for k in (1, 2)]
+    mean = sum(diffs) / 2
+    half = 12.706205 * abs(diffs[0] - diffs[1]) / 2 ** 0.5 / 2 ** 0.5  # t(0.975, 1) * sd / sqrt(2)
+    row = next(line for line in report.splitlines() if line.startswith("| 50% | graph |"))
+    assert row.split("|")[-2].strip() == f"{mean:.1f} ± {half:.1f}"
+    assert (d / "out" / "study.png").stat().st_size > 0
+    # finished runs are read back from the JSON, or from their results.json without it
+    monkeypatch.setattr(ee_runs, "fit_event_model", lambda *a, **k: pytest.fail("retrained a finished run"))
+    assert study.main(_args(d, backbone, files, graphs)) == 0
+    (d / "study.json").unlink()
+    assert study.main(_args(d, backbone, files, graphs)) == 0
+    assert len(json.loads((d / "study.json").read_text())["runs"]) == 20
+    # another recipe is refused rather than mixed into the same table
+    with pytest.raises(SystemExit, match="another recipe"):
+        study.main(_args(d, backbone, files, graphs, "--min-steps", "4"))
+    capsys.readouterr()
+    assert study.main(["--report-only", "--json", str(d / "study.json"), "--output-dir", str(d / "redrawn")]) == 0
+    assert "| 50% | graph |" in capsys.readouterr().out
