@@ -118,7 +118,7 @@ def write_study_report(data: dict[str, Any], out: Path) -> str:
         md += goal_lines(rows, split) + [""]
         if split == "test":
             md += ["### The same runs on dev (model selection)", ""] + lowres_table(rows, "dev") + [""]
-        md += [f"Runs: {len(rows)}, {sum(r.get('minutes', 0) for r in rows):.0f} minutes in all.", ""]
+        md += [f"Runs: {len(rows)}, {sum(r.get('minutes') or 0 for r in rows):.0f} minutes in all.", ""]
         draw(rows, split, out / "study.png")
         md += ["![learning curves](study.png)", ""]
     text = "\n".join(md)

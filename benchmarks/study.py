@@ -127,12 +127,20 @@ def ensure_predictor(args: argparse.Namespace, backbone: Path) -> Path:
     return out
 
 
+def _ee_defaults():
+    from amrgnn.tasks.ee.config import EEConfig
+
+    return EEConfig(train="", dev="", output_dir="")
+
+
 def recipe(args: argparse.Namespace) -> dict[str, Any]:
-    """Everything every run shares: a run of the JSON is reused only under the same recipe."""
+    """Everything every run shares: a run of the JSON is reused only under the same recipe (the
+    fields the study does not set are train-ee's defaults)."""
+    defaults = _ee_defaults()
     return {"train": str(args.train), "dev": str(args.dev), "dev_docs": str(args.dev_docs), "test": str(args.test),
             "test_docs": str(args.test_docs), "format": args.format, "backbone": args.backbone, "epochs": args.epochs, "min_steps": args.min_steps,
             "evaluations": args.evaluations, "select_metric": args.select_metric, "scaffold_weight": args.scaffold_weight,
-            "batch_size": 16, "learning_rate": 5e-5, "head_learning_rate": 1e-3}
+            **{k: getattr(defaults, k) for k in ("batch_size", "learning_rate", "head_learning_rate")}}
 
 
 #: recipe fields added after runs were recorded, with the value those runs had
@@ -196,6 +204,7 @@ def run_lowres(args: argparse.Namespace, data: dict[str, Any], needs: dict[str, 
         run_dir = Path(args.output_dir) / "runs" / "lowres" / name / f"{unit}{size}-seed{seed}"
         describe = {"protocol": "study-lowres", "condition": name, "unit": unit, "size": size, "available": len(units)}
         logger.info("[%d/%d] lowres %s: %s (%d %s), seed %d", n, len(todo), name, labels[size], size, unit, seed)
+        trains = not (run_dir / "results.json").is_file()
         t0 = time.perf_counter()
         result = fit_run(cfg, run_dir, graphs=graphs, seed=seed,
                          train=lambda size=size, seed=seed: sample_training(train, size, seed, unit),
@@ -204,7 +213,7 @@ def run_lowres(args: argparse.Namespace, data: dict[str, Any], needs: dict[str, 
         minutes = (time.perf_counter() - t0) / 60
         row = {"setting": "lowres", "condition": name, "size": labels[size], "seed": seed, "units": size, "unit": unit,
                "train_sentences": result["train_sentences"], "train_documents": result["train_documents"],
-               "minutes": round(result.get("minutes", minutes), 2), "dev": _scores(result["scores"]["dev"])}
+               "minutes": round(minutes, 2) if trains else None, "dev": _scores(result["scores"]["dev"])}
         if "test" in result["scores"]:
             row["test"] = _scores(result["scores"]["test"])
         data["runs"].append(row)

@@ -45,7 +45,7 @@ class TokenGraphScaffold(nn.Module):
         rows, i, j = src // length, src % length, dst % length
         target = torch.zeros(b, length, length, device=sequence.device)
         target[rows, i, j] = 1.0
-        real = attention_mask.bool() if attention_mask.dim() == 2 else attention_mask.sum(-2) > 0
+        real = attention_mask.bool()
         has_graph = torch.bincount(rows, minlength=b) > 0  # sentences without edges teach nothing
         real = real & has_graph.unsqueeze(1)
         valid = real.unsqueeze(2) & real.unsqueeze(1) & ~torch.eye(length, dtype=torch.bool, device=sequence.device)

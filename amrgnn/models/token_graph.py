@@ -22,7 +22,7 @@ from .configuration import AMRDebertaConfig
 from .heads import _activation
 from .modeling import AMRDebertaModel, AMRDebertaPreTrainedModel
 
-__all__ = ["AMRDebertaForTokenGraph", "Biaffine", "TokenGraphOutput", "mean_word_states"]
+__all__ = ["AMRDebertaForTokenGraph", "TokenGraphOutput", "mean_word_states"]
 
 
 def mean_word_states(sequence: Tensor, word_ids: Tensor, num_words: int) -> Tensor:
@@ -92,9 +92,7 @@ class AMRDebertaForTokenGraph(AMRDebertaPreTrainedModel):
 
     def _init_weights(self, module: nn.Module) -> None:
         super()._init_weights(module)
-        if isinstance(module, Biaffine):
-            init.zeros_(module.weight)  # every pair starts at probability 0.5; the loss sets the scale
-        elif isinstance(module, nn.Embedding) and module is getattr(self, "arc_distance", None):
+        if isinstance(module, nn.Embedding) and module is getattr(self, "arc_distance", None):
             init.zeros_(module.weight)
         elif isinstance(module, nn.Bilinear):
             init.normal_(module.weight, mean=0.0, std=self.config.initializer_range)

@@ -75,6 +75,11 @@ class EEScore:
     def as_dict(self) -> dict[str, Any]:
         return {m: self.metrics[m].as_dict() for m in METRICS}
 
+    @property
+    def cls_mean(self) -> float:
+        """The mean of Trig-C and Arg-C F1 (a selection score that still moves while Arg-C is 0)."""
+        return (self.metrics["trigger_cls"].f1 + self.metrics["arg_cls"].f1) / 2
+
     def summary(self) -> dict[str, Any]:
         return {
             **self.as_dict(),

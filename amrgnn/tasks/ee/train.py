@@ -78,7 +78,7 @@ class EETrainer(AtomicCheckpointTrainer):
             metrics[f"{metric_key_prefix}_{name}_f1"] = prf.f1
             metrics[f"{metric_key_prefix}_{name}_p"] = prf.p
             metrics[f"{metric_key_prefix}_{name}_r"] = prf.r
-        metrics[f"{metric_key_prefix}_cls_mean_f1"] = (score.metrics["trigger_cls"].f1 + score.metrics["arg_cls"].f1) / 2
+        metrics[f"{metric_key_prefix}_cls_mean_f1"] = score.cls_mean
         self.log(metrics)
         self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
         return metrics

@@ -50,8 +50,8 @@ class ContinualConfig:
     keep_models: bool = option(False, help="keep every task's model, not only the latest")
     stopping: str = option(
         "dev", choices=STOPPING,
-        help="dev: each task trains until the dev score on the types seen so far (mean of Trig-C and Arg-C F1; Trig-C "
-        "with --no-arguments) has not improved for --patience epochs, at most --epochs, and keeps its best epoch; "
+        help="dev: each task trains until the dev score on the types it teaches (the current task's; all seen ones for "
+        "joint) (mean of Trig-C and Arg-C F1; Trig-C with --no-arguments) has not improved for --patience epochs, at most --epochs, and keeps its best epoch; "
         "epochs: exactly --epochs per task",
     )
     patience: int = option(3, help="epochs without a better dev score before a task stops (--stopping dev)")

@@ -181,9 +181,7 @@ def _dev_score(proto: _Protocol, model: AMRDebertaForEventExtraction, dev: _Spli
     preds = predict_sentences(model, dev.sentences, dev.dataset, collator, batch_size=proto.recipe.eval_batch_size,
                               candidates="predicted" if proto.predicted else "given", allowed_types=seen, allowed_roles=roles)
     score = score_events([restrict_events(s, taught) for s in dev.sentences], [restrict_events(s, taught) for s in preds])
-    if not proto.cfg.arguments:
-        return score.metrics["trigger_cls"].f1
-    return (score.metrics["trigger_cls"].f1 + score.metrics["arg_cls"].f1) / 2
+    return score.cls_mean if proto.cfg.arguments else score.metrics["trigger_cls"].f1
 
 
 def summarize_run(steps: Sequence[dict[str, Any]], order: Sequence[int]) -> dict[str, Any]:

@@ -70,7 +70,7 @@ def distillation_loss(student: Tensor, teacher: Tensor, classes: Tensor, tempera
 
 class DevStopping(TrainerCallback):
     """Trains a task to convergence: after every epoch ``score(model)`` (a dev score on the types
-    seen so far) is computed; training stops once it has not improved for ``patience`` epochs, and
+    the task teaches) is computed; training stops once it has not improved for ``patience`` epochs, and
     :meth:`restore` puts back the weights of the best epoch (kept on the CPU).
 
     ``history`` holds one score per epoch; ``best_epoch`` counts from 1.
