@@ -33,6 +33,126 @@ def _conditions(rows: list[dict]) -> list[str]:
     return [c for c in ORDER if c in seen] + [c for c in seen if c not in ORDER]
 
 
+def lever_table(rows: list[dict], definitions: dict[str, dict]) -> list[str]:
+    """Each lever against the condition it varies (on dev: what selection may look at) and against
+    text (on dev, and on test, read once per run)."""
+    lines = ["| lever | varies | size | seeds | dev Δ Trig-C vs varied | dev Δ Arg-C vs varied | dev Δ Trig-C vs text "
+             "| dev Δ Arg-C vs text | test Δ Trig-C vs text | test Δ Arg-C vs text |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    levers = [c for c in _conditions(rows) if (definitions.get(c) or {}).get("lever_of")]
+    for lever in levers:
+        base_name = definitions[lever]["lever_of"]
+        for size in sorted({r["size"] for r in rows if r["condition"] == lever}, key=_pct):
+            at = [r for r in rows if r["size"] == size]
+            cell = [r for r in at if r["condition"] == lever]
+            base = [r for r in at if r["condition"] == base_name]
+            text = [r for r in at if r["condition"] == "text"]
+            cols = [_fmt(_paired(cell, ref, split, m)) for ref, split in ((base, "dev"), (text, "dev"), (text, "test"))
+                    for m, _ in METRICS]
+            lines.append(f"| {lever} | {base_name} | {size} | {len(cell)} | {' | '.join(cols)} |")
+    return lines if levers else []
+
+
+CROSS = (("test", "trigger_cls", "in Trig-C"), ("test", "arg_cls", "in Arg-C"),
+         ("target", "trigger_id", "out Trig-I"), ("target", "arg_id", "out Arg-I"))
+
+
+def crossdomain_rows(runs: list[dict]) -> dict[str, list[dict]]:
+    """Rows per direction: GENEVA -> PHEE from the low-resource runs on all training documents
+    (scored on PHEE test as ``target``), PHEE -> GENEVA from the cross-domain runs."""
+    return {"GENEVA → PHEE": [r for r in runs if r["setting"] == "lowres" and "target" in r],
+            "PHEE → GENEVA": [r for r in runs if r["setting"] == "crossdomain" and "target" in r]}
+
+
+def crossdomain_table(runs: list[dict], definitions: dict[str, dict]) -> list[str]:
+    """In-domain classification and out-of-domain identification F1 (the two share no event type),
+    mean ± 95% interval, and the paired difference against text."""
+    lines = ["| direction | condition | seeds | " + " | ".join(n for _, _, n in CROSS) + " | "
+             + " | ".join(f"Δ {n}" for _, _, n in CROSS) + " |", "|---|---|---:|" + "---:|" * (2 * len(CROSS))]
+    for direction, rows in crossdomain_rows(runs).items():
+        text = [r for r in rows if r["condition"] == "text"]
+        for cond in _conditions(rows):
+            cell = [r for r in rows if r["condition"] == cond]
+            vals = [_fmt([r[split][m]["f1"] for r in cell]) for split, m, _ in CROSS]
+            deltas = ["–" if cond == "text" or not text else _fmt(_paired(cell, text, split, m)) for split, m, _ in CROSS]
+            lines.append(f"| {direction} | {cond} | {len(cell)} | {' | '.join(vals)} | {' | '.join(deltas)} |")
+    return lines if len(lines) > 2 else []
+
+
+def crossdomain_goal(runs: list[dict]) -> list[str]:
+    """Graphs must not hurt across domains: Δ ≥ -0.5 on every in- and out-of-domain column that can
+    move (GENEVA -> PHEE Arg-I is 0 by construction and is left out)."""
+    out = []
+    dirs = crossdomain_rows(runs)
+    for cond in dict.fromkeys(c for rows in dirs.values() for c in _conditions(rows) if c != "text"):
+        parts = []
+        for direction, rows in dirs.items():
+            cell = [r for r in rows if r["condition"] == cond]
+            text = [r for r in rows if r["condition"] == "text"]
+            if not cell or not text:
+                continue
+            cols = [c for c in CROSS if not (direction.startswith("GENEVA") and c[1] == "arg_id")]
+            ds = {n: mean_ci(_paired(cell, text, split, m))[0] for split, m, n in cols}
+            ok = all(v >= -0.5 for v in ds.values())
+            parts.append(f"{direction}: " + ", ".join(f"Δ {n} {v:+.1f}" for n, v in ds.items()) + (" ✓" if ok else " ✗"))
+        if parts:
+            out.append(f"- **{cond}**: " + "; ".join(parts))
+    return out
+
+
+def continual_table(runs: list[dict]) -> list[str]:
+    """Per method and condition: test F1 on the seen types, averaged over the tasks and after the
+    last, and the paired difference of the average against text (same method, same seed)."""
+    rows = [r for r in runs if r["setting"] == "continual" and "test" in r]
+    if not rows:
+        return []
+    lines = ["| method | condition | seeds | avg Trig-C | final Trig-C | avg Arg-C | final Arg-C | Trig-C forgetting | "
+             "Δ avg Trig-C vs text | Δ avg Arg-C vs text | epochs per task |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for method in dict.fromkeys(r["method"] for r in rows):
+        at = [r for r in rows if r["method"] == method]
+        text = {r["seed"]: r for r in at if r["condition"] == "text"}
+        for cond in _conditions(at):
+            cell = [r for r in at if r["condition"] == cond]
+
+            def get(m: str, k: str, cell: list[dict] = cell) -> str:
+                return _fmt([r["test"][m][k] for r in cell if r["test"][m][k] is not None])
+
+            deltas = ["–" if cond == "text" else _fmt([r["test"][m]["average"] - text[r["seed"]]["test"][m]["average"]
+                                                      for r in cell if r["seed"] in text]) for m in ("trigger_cls", "arg_cls")]
+            epochs = "; ".join(",".join(str(e) for e in r.get("epochs", [])) for r in cell)
+            lines.append(f"| {method} | {cond} | {len(cell)} | {get('trigger_cls', 'average')} | {get('trigger_cls', 'final')} | "
+                         f"{get('arg_cls', 'average')} | {get('arg_cls', 'final')} | {get('trigger_cls', 'forgetting')} | "
+                         f"{' | '.join(deltas)} | {epochs} |")
+    return lines
+
+
+def draw_continual(runs: list[dict], path: Path) -> None:
+    """Test Trig-C on the seen types after each task, a panel per method, a line per condition
+    (mean over seeds)."""
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg"):
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in runs if r["setting"] == "continual" and "test" in r]
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    fig, axes = plt.subplots(1, len(methods), figsize=(4 * len(methods), 3.6), squeeze=False)
+    for ax, method in zip(axes[0], methods, strict=True):
+        for cond in _conditions([r for r in rows if r["method"] == method]):
+            curves = [r["test"]["trigger_cls"]["curve"] for r in rows if r["method"] == method and r["condition"] == cond]
+            mean = [sum(c[i] for c in curves) / len(curves) for i in range(min(map(len, curves)))]
+            ax.plot(range(1, len(mean) + 1), mean, marker="o", label=cond)
+        ax.set_title(method)
+        ax.set_xlabel("tasks learned")
+        ax.set_ylabel("Trig-C F1, seen types (test)")
+        ax.grid(alpha=0.3)
+    axes[0][0].legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def lowres_table(rows: list[dict], split: str) -> list[str]:
     """Mean ± 95% interval (Student t over seeds) per cell and the paired difference against text."""
     lines = ["| size | condition | seeds | Trig-C | Arg-C | Δ Trig-C vs text | Δ Arg-C vs text |",
@@ -101,9 +221,17 @@ def draw(rows: list[dict], split: str, path: Path) -> None:
     plt.close(fig)
 
 
+def _describe(definition: dict[str, Any]) -> str:
+    parts = [f"backbone {definition['backbone']}"] if definition.get("backbone", "plain") != "plain" else []
+    parts += [f"{k}={v}" for k, v in {**definition.get("overrides", {}), **definition.get("train", {})}.items()]
+    return ", ".join(parts) or "as the varied condition"
+
+
 def write_study_report(data: dict[str, Any], out: Path) -> str:
     """Write ``out/report.md`` and ``out/study.png``; returns the markdown."""
-    rows = [r for r in data["runs"] if r["setting"] == "lowres"]
+    every = [r for r in data["runs"] if r["setting"] == "lowres"]
+    definitions = data.get("conditions", {})
+    rows = [r for r in every if not (definitions.get(r["condition"]) or {}).get("lever_of")]
     split = "test" if any("test" in r for r in rows) else "dev"
     rec = data.get("recipe", {})
     md = ["# Does AMR help? (benchmarks/study.py)", ""]
@@ -118,9 +246,31 @@ def write_study_report(data: dict[str, Any], out: Path) -> str:
         md += goal_lines(rows, split) + [""]
         if split == "test":
             md += ["### The same runs on dev (model selection)", ""] + lowres_table(rows, "dev") + [""]
-        md += [f"Runs: {len(rows)}, {sum(r.get('minutes') or 0 for r in rows):.0f} minutes in all.", ""]
         draw(rows, split, out / "study.png")
         md += ["![learning curves](study.png)", ""]
+    if cross := crossdomain_table(data["runs"], definitions):
+        md += ["## Cross-domain (GENEVA ↔ PHEE; test sets; Δ paired by seed against text)", "",
+               "In domain: the source's own test set (Trig-C, Arg-C). Out of domain: the other corpus's test set; "
+               "the two share no event type, so only identification transfers (Trig-I, Arg-I). GENEVA models take "
+               "GENEVA's given entity mentions as argument candidates and PHEE has none, so their out-of-domain Arg-I "
+               "is 0 by construction; PHEE models predict their own candidates.", ""]
+        md += cross + ["", "Goal (no worse than -0.5 on either side of the transfer):", ""] + crossdomain_goal(data["runs"]) + [""]
+    if cont := continual_table(data["runs"]):
+        md += ["## Continual (5 tasks of GENEVA types; each task trained until its dev score stops improving)", "",
+               "Test F1 on the types seen so far, averaged over the 5 steps and after the last; forgetting: the mean "
+               "drop of each earlier task's F1 from its best to the end.", ""]
+        md += cont + [""]
+        out.mkdir(parents=True, exist_ok=True)
+        draw_continual(data["runs"], out / "continual.png")
+        md += ["![continual curves](continual.png)", ""]
+    if levers := lever_table(every, definitions):
+        md += ["## Levers (low-resource; Δ paired by seed; mean ± 95% interval)", "",
+               "Selection looks at the dev columns only; the test columns are read once per run.", ""]
+        md += levers + [""]
+        md += [f"- **{c}** ({d['lever_of']}): {_describe(d)}" for c, d in definitions.items() if d.get("lever_of")
+               and any(r["condition"] == c for r in every)] + [""]
+    if data["runs"]:
+        md += [f"Runs: {len(data['runs'])}, {sum(r.get('minutes') or 0 for r in data['runs']):.0f} minutes in all.", ""]
     text = "\n".join(md)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(text, encoding="utf-8")

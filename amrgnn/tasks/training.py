@@ -77,6 +77,9 @@ class AtomicCheckpointTrainer(Trainer):
     #: learning rate of the parameters a stock backbone lacks (task heads, graph terms); ``None``:
     #: the same as the backbone's (``args.learning_rate``). Set by the subclasses' callers.
     head_learning_rate: float | None = None
+    #: learning rate of the graph terms (graph states, graph projections, relation embeddings),
+    #: new or pre-trained; ``None``: by the rule above (set by the subclasses' callers)
+    graph_learning_rate: float | None = None
     #: relation vocabulary saved beside every checkpoint and the final model (``amr_vocab.json``)
     amr_vocab: AMRVocab | None = None
 
@@ -93,15 +96,20 @@ class AtomicCheckpointTrainer(Trainer):
         """AdamW with two learning rates when ``head_learning_rate`` is set: the backbone's for
         pre-trained parameters, ``head_learning_rate`` for what starts from scratch (the tensors
         ``from_pretrained`` initialised; as OneIE trains BERT at 5e-5 and its heads at 1e-3).
-        Weight decay skips biases and norms."""
-        if self.head_learning_rate is None or self.optimizer is not None:
+        ``graph_learning_rate``, when set, overrides both for the graph terms. Weight decay skips
+        biases and norms."""
+        if (self.head_learning_rate is None and self.graph_learning_rate is None) or self.optimizer is not None:
             return super().create_optimizer()
         import re
+
+        from ..models.modeling import GRAPH_PARAMETER_PATTERN
 
         model = self.model
         initialised = getattr(model, "initialised_parameters", None)
         new = re.compile("|".join(getattr(model, "_new_parameter_patterns", ())) or "$^")
-        groups: dict[tuple[bool, bool], list] = {}
+        graph = re.compile(GRAPH_PARAMETER_PATTERN)
+        head_lr = self.head_learning_rate if self.head_learning_rate is not None else self.args.learning_rate
+        groups: dict[tuple[float, bool], list] = {}
         for name, p in model.named_parameters():
             if not p.requires_grad:
                 continue
@@ -109,14 +117,13 @@ class AtomicCheckpointTrainer(Trainer):
                 fresh = name in initialised
             else:
                 fresh = bool(new.search(name)) or not name.startswith(f"{model.base_model_prefix}.")
-            groups.setdefault((fresh, p.ndim >= 2), []).append(p)
+            lr = head_lr if fresh else self.args.learning_rate
+            if self.graph_learning_rate is not None and graph.search(name):
+                lr = self.graph_learning_rate
+            groups.setdefault((lr, p.ndim >= 2), []).append(p)
         params = [
-            {
-                "params": ps,
-                "lr": self.head_learning_rate if fresh else self.args.learning_rate,
-                "weight_decay": self.args.weight_decay if decay else 0.0,
-            }
-            for (fresh, decay), ps in groups.items()
+            {"params": ps, "lr": lr, "weight_decay": self.args.weight_decay if decay else 0.0}
+            for (lr, decay), ps in groups.items()
         ]
         self.optimizer = torch.optim.AdamW(params, lr=self.args.learning_rate, betas=(self.args.adam_beta1, self.args.adam_beta2), eps=self.args.adam_epsilon)
         return self.optimizer

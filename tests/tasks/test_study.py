@@ -17,7 +17,7 @@ from amrgnn.tasks.ee.score import METRICS
 from amrgnn.tasks.ee.train import training_schedule
 from amrgnn.tasks.protocols import runs as ee_runs
 
-from ..conftest import ROOT, SAMPLE
+from ..conftest import ROOT, SAMPLE, SHARED_DATA
 from ..event_corpus import TRIGGERS, WORDS, write_event_corpus
 from ..tiny_backbone import make_tiny_backbone
 
@@ -62,7 +62,7 @@ def _args(d, backbone, files, graphs, *extra):
     return ["--train", str(files[0]), "--dev", str(files[1]), "--dev-docs", "none", "--test", str(files[2]), "--test-docs", "none",
             "--sizes", "50%", "100%", "--seeds", "1,2", "--conditions", "text,mlgm,graph,amr,scaffold", "--backbone", str(backbone),
             "--mlgm", str(backbone), "--graphs", f"tokengraph:{graphs}", "--epochs", "1", "--min-steps", "3", "--evaluations", "1",
-            "--output-dir", str(d / "out"), "--json", str(d / "study.json"), "--no-progress", *extra]
+            "--output-dir", str(d / "out"), "--json", str(d / "study.json"), "--target-test", "none", "--no-progress", *extra]
 
 
 def test_study_end_to_end(setup, monkeypatch, capsys):
@@ -112,3 +112,82 @@ def test_study_end_to_end(setup, monkeypatch, capsys):
     capsys.readouterr()
     assert study.main(["--report-only", "--json", str(d / "study.json"), "--output-dir", str(d / "redrawn")]) == 0
     assert "| 50% | graph |" in capsys.readouterr().out
+
+
+def _mini_phee(d, n=(10, 6, 6)):
+    """The first lines of the shared PHEE files (read in place; written to a temporary directory)."""
+    src = SHARED_DATA / "phee"
+    if not (src / "train.json").is_file():
+        pytest.skip(f"{src}: PHEE is absent")
+    d.mkdir()
+    for split, k in zip(("train", "dev", "test"), n, strict=True):
+        lines = (src / f"{split}.json").read_text(encoding="utf-8").splitlines()[:k]
+        (d / f"{split}.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return d
+
+
+def test_study_crossdomain_and_levers(setup, monkeypatch):
+    """GENEVA -> PHEE is the 100% low-resource run scored on PHEE test; PHEE -> GENEVA trains on PHEE,
+    scores PHEE test and the GENEVA test; a lever is trained as defined and compared with the condition
+    it varies; a changed definition is refused."""
+    d, backbone, files, graphs = setup
+    phee = _mini_phee(d / "phee")
+    study = _study()
+    out, js = d / "cross", d / "cross.json"
+    args = ["--train", str(files[0]), "--dev", str(files[1]), "--dev-docs", "none", "--test", str(files[2]), "--test-docs", "none",
+            "--seeds", "1,2", "--conditions", "text,graph,graph-slow", "--backbone", str(backbone), "--graphs", f"tokengraph:{graphs}",
+            "--epochs", "1", "--min-steps", "2", "--evaluations", "1", "--output-dir", str(out), "--json", str(js),
+            "--settings", "crossdomain", "--phee", str(phee), "--target-test", str(phee / "test.json"),
+            "--phee-sentences", "8", "--phee-dev-sentences", "4", "--no-progress"]
+    assert study.main(args) == 0
+    data = json.loads(js.read_text())
+    low = [r for r in data["runs"] if r["setting"] == "lowres"]
+    cross = [r for r in data["runs"] if r["setting"] == "crossdomain"]
+    assert {(r["condition"], r["size"], r["seed"]) for r in low} == {(c, "100%", k) for c in ("text", "graph", "graph-slow") for k in (1, 2)}
+    assert all(set(r["target"]) == set(METRICS) for r in low + cross)
+    assert {(r["condition"], r["source"], r["target"] and "geneva", r["seed"]) for r in cross} == {
+        (c, "phee", "geneva", k) for c in ("text", "graph", "graph-slow") for k in (1, 2)}
+    assert all(r["train_sentences"] == 8 for r in cross)
+    # GENEVA models have no candidates on PHEE (no entity mentions): no argument is predicted there
+    assert all(r["target"]["arg_id"]["f1"] == 0.0 for r in low)
+    run = out / "runs" / "crossdomain" / "graph-slow" / "phee8-seed1" / "model"
+    assert json.loads((run / "ee_config.json").read_text())["graph_learning_rate"] == 5e-5
+    assert json.loads((run / "ee_config.json").read_text())["format"] == "phee"
+    assert data["conditions"]["graph-slow"]["lever_of"] == "graph"
+    report = (out / "report.md").read_text()
+    by = {(r["condition"], r["seed"]): r for r in cross}
+    diffs = [by["graph", k]["target"]["trigger_id"]["f1"] - by["text", k]["target"]["trigger_id"]["f1"] for k in (1, 2)]
+    row = next(line for line in report.splitlines() if line.startswith("| PHEE → GENEVA | graph |")).split("|")
+    assert row[-3].strip().startswith(f"{sum(diffs) / 2:.1f}")  # Δ out Trig-I
+    assert any(line.startswith("| graph-slow | graph | 100% | 2 |") for line in report.splitlines())
+    # a condition whose definition changed is not mixed with its earlier runs
+    monkeypatch.setitem(study.CONDITIONS, "graph-slow", study.Condition(graphs=True, train={"graph_learning_rate": 1e-4}, lever_of="graph"))
+    with pytest.raises(SystemExit, match="changed"):
+        study.main(args)
+
+
+def test_study_continual(setup):
+    """The continual setting: each (condition, method, seed) is one ``amrgnn continual`` run on the
+    study's dev/test documents; the row's average is its curve's mean; the report's Δ is paired."""
+    d, backbone, files, graphs = setup
+    study = _study()
+    out, js = d / "continual", d / "continual.json"
+    args = ["--train", str(files[0]), "--dev", str(files[1]), "--dev-docs", "none", "--test", str(files[2]), "--test-docs", "none",
+            "--seeds", "1", "--conditions", "text,graph,scaffold", "--backbone", str(backbone), "--graphs", f"tokengraph:{graphs}",
+            "--settings", "continual", "--continual-methods", "finetune,joint", "--continual-epochs", "1",
+            "--output-dir", str(out), "--json", str(js), "--no-progress"]
+    assert study.main(args) == 0
+    runs = json.loads(js.read_text())["runs"]
+    assert {(r["condition"], r["method"]) for r in runs} == {(c, m) for c in ("text", "graph") for m in ("finetune", "joint")}
+    for r in runs:
+        curve = r["test"]["trigger_cls"]["curve"]
+        assert len(curve) == 5 and r["epochs"] == [1] * 5
+        assert abs(r["test"]["trigger_cls"]["average"] - sum(curve) / 5) < 1e-9
+    by = {(r["condition"], r["method"]): r for r in runs}
+    run_cfg = json.loads(next((out / "runs" / "continual" / "graph" / "runs").glob("joint-*/order0-seed1/run.json")).read_text())
+    assert run_cfg["config"]["graphs"] == f"tokengraph:{graphs}" and run_cfg["config"]["base"]["test"].endswith("data/test.json")
+    report = (out / "report.md").read_text()
+    row = next(line for line in report.splitlines() if line.startswith("| joint | graph |")).split("|")
+    want = by["graph", "joint"]["test"]["trigger_cls"]["average"] - by["text", "joint"]["test"]["trigger_cls"]["average"]
+    assert row[9].strip() == f"{want:.1f}"
+    assert (out / "continual.png").stat().st_size > 0

@@ -45,6 +45,10 @@ class EEConfig(TrainingOptions):
     head_learning_rate: float | None = option(
         1e-3, help="the task heads' and new graph parameters' learning rate (as OneIE; 0: same as --learning-rate)"
     )
+    graph_learning_rate: float | None = option(
+        None, help="the graph terms' learning rate, new or MLGM-trained (default: --head-learning-rate for new ones, "
+        "--learning-rate for pre-trained ones)",
+    )
     merge_time_roles: bool = option(False, help="ACE: Time-* roles become Time")
     ace33: bool = option(False, help="ACE: keep the 33 standard event types only")
     candidates: str = option(
@@ -63,6 +67,8 @@ class EEConfig(TrainingOptions):
         super().__post_init__()
         if self.min_steps < 0 or self.evaluations < 0 or self.scaffold_weight < 0:
             raise UsageError("min_steps, evaluations and scaffold_weight must be >= 0")
+        if self.graph_learning_rate is not None and self.graph_learning_rate <= 0:
+            raise UsageError(f"graph_learning_rate must be > 0, got {self.graph_learning_rate}")
         if not self.head_learning_rate:
             self.head_learning_rate = None
         for name, value, allowed in (("candidates", self.candidates, CANDIDATES), ("select_metric", self.select_metric, SELECT_METRICS)):

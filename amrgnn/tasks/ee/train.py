@@ -237,6 +237,7 @@ def fit_event_model(
         candidates="predicted" if predicted else "given",
     )
     trainer.head_learning_rate = cfg.head_learning_rate
+    trainer.graph_learning_rate = cfg.graph_learning_rate
     trainer.train(resume_from_checkpoint=resume_from)
     trainer.save_model(str(out))
     results: dict[str, Any] = {"best_checkpoint": trainer.state.best_model_checkpoint}

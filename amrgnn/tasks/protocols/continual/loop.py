@@ -232,7 +232,8 @@ def _run_one(proto: _Protocol, method: ContinualMethod, spec: str, order_id: int
     else:
         config = AMRDebertaConfig.from_pretrained(
             str(proto.backbone), ee_trigger_labels=proto.labels.trigger_bio, ee_role_labels=proto.labels.roles,
-            ee_entity_labels=proto.labels.entity_bio if proto.predicted else None, **relations, **({} if source.uses_graphs else {"graph_attention": "none"}))
+            ee_entity_labels=proto.labels.entity_bio if proto.predicted else None, **relations,
+            **({} if source.uses_graphs else {"graph_attention": "none"}), **(recipe.graph_overrides if source.uses_graphs else {}))
         set_seed(seed)
         model = AMRDebertaForEventExtraction.from_pretrained(str(proto.backbone), config=config)
     memory: dict[str, list[list[Any]]] = read_json(run_dir / f"task{done - 1}" / "memory.json") if done else {}
@@ -273,6 +274,7 @@ def _run_one(proto: _Protocol, method: ContinualMethod, spec: str, order_id: int
             kd_temperature=cfg.kd_temperature, arguments=cfg.arguments,
         )
         trainer.head_learning_rate = recipe.head_learning_rate
+        trainer.graph_learning_rate = recipe.graph_learning_rate
         stopping = None
         if cfg.stopping == "dev":
             taught = [t for k in method.training_tasks(order, step) for t in proto.streams[k]]
