@@ -168,12 +168,12 @@ def recipe(args: argparse.Namespace) -> dict[str, Any]:
             "test_docs": str(args.test_docs), "format": args.format, "backbone": args.backbone, "epochs": args.epochs, "min_steps": args.min_steps,
             "evaluations": args.evaluations, "select_metric": args.select_metric, "scaffold_weight": args.scaffold_weight,
             "phee_sentences": args.phee_sentences, "phee_dev_sentences": args.phee_dev_sentences,
-            "continual_epochs": args.continual_epochs,
+            "continual_epochs": args.continual_epochs, "mention_tagger": False,
             **{k: getattr(defaults, k) for k in ("batch_size", "learning_rate", "head_learning_rate")}}
 
 
 #: recipe fields added after runs were recorded, with the value those runs had
-RECIPE_ADDED = {"backbone": "offline", "phee_sentences": 1200, "phee_dev_sentences": 300, "continual_epochs": 30.0}
+RECIPE_ADDED = {"backbone": "offline", "phee_sentences": 1200, "phee_dev_sentences": 300, "continual_epochs": 30.0, "mention_tagger": False}
 
 
 def _load(json_path: Path, rec: dict[str, Any], fresh: bool) -> dict[str, Any]:
@@ -223,7 +223,8 @@ def _base_config(args: argparse.Namespace, needs: dict[str, Any], **fields: Any)
     return EEConfig(**{"train": str(args.train), "dev": str(args.dev), "test": str(args.test) if args.test else None,
                        "output_dir": str(args.output_dir), "format": args.format, "backbone": str(needs["backbone"]),
                        "epochs": args.epochs, "min_steps": args.min_steps, "evaluations": args.evaluations,
-                       "select_metric": args.select_metric, "progress": args.progress, "report_to": [], **fields})
+                       "select_metric": args.select_metric, "progress": args.progress, "report_to": [],
+                       "mention_tagger": False, **fields})
 
 
 def _condition_config(base, name: str, args: argparse.Namespace, needs: dict[str, Any]):

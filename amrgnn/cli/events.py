@@ -90,7 +90,10 @@ TRAIN_EE = Command(
 def _add_predict_ee(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True, type=Path, help="a train-ee output directory")
     p.add_argument("--input", required=True, type=Path, help="sentences to predict")
-    p.add_argument("--format", default="oneie", choices=EVENT_FORMATS.names(), help="layout of --input (default: oneie)")
+    p.add_argument("--format", default="oneie", choices=[*EVENT_FORMATS.names(), "text"],
+                   help="layout of --input (default: oneie); text: plain text, one document per line")
+    p.add_argument("--whole-file", action="store_true", help="--format text: the whole file is one document")
+    p.add_argument("--device", default=None, help="cpu, cuda, cuda:1... (default: the best available)")
     p.add_argument("--graphs", default=None, help="as train-ee (default: what the model was trained with)")
     p.add_argument("--output", required=True, type=Path, help="predictions (JSON lines)")
     batch, length = field_default(EEConfig, "eval_batch_size"), field_default(EEConfig, "max_seq_len")
@@ -100,16 +103,24 @@ def _add_predict_ee(p: argparse.ArgumentParser) -> None:
 
 
 def _run_predict_ee(args: argparse.Namespace) -> int:
+    existing_path(args.model, args.input)
+    if args.format == "text":
+        from ..tasks.ee.pipeline import predict_text_file
+
+        docs, blank, events = predict_text_file(args.model, args.input, args.output, whole_file=args.whole_file, graphs=args.graphs,
+                                                batch_size=args.batch_size, max_seq_len=args.max_seq_len, device=args.device)
+        print(f"wrote {docs} documents ({events} events) to {args.output}" + (f"; {blank} blank lines skipped" if blank else ""))
+        return 0
     from ..tasks.ee.predict import predict_file
 
-    existing_path(args.model, args.input)
-    n = predict_file(args.model, args.input, args.output, fmt=args.format, graphs=args.graphs,
-                     batch_size=args.batch_size, max_seq_len=args.max_seq_len, skip_invalid=args.skip_invalid)
+    n = predict_file(args.model, args.input, args.output, fmt=args.format, graphs=args.graphs, batch_size=args.batch_size,
+                     max_seq_len=args.max_seq_len, skip_invalid=args.skip_invalid, device=args.device)
     print(f"wrote {n} sentences with predicted events to {args.output}")
     return 0
 
 
 PREDICT_EE = Command(
     "predict-ee", "predict events with a train-ee model", _add_predict_ee, _run_predict_ee,
-    description="Writes the input's records with event_mentions replaced by predictions.",
+    description="Writes the input's records with event_mentions replaced by predictions; with --format text, one JSON "
+    "record per document: its text, sentence offsets and events with character offsets (EventExtractionPipeline's records).",
 )

@@ -11,6 +11,7 @@ import torch
 from torch import Tensor
 from torch.utils.data import Dataset
 
+from ..models.decoding import bio_spans
 from .batching import batch_token_graphs, token_graph_data
 from .events import Sentence
 
@@ -54,20 +55,6 @@ class EELabels:
         types = sorted({ev.type for s in sentences for ev in s.events})
         roles = sorted({a.role for s in sentences for ev in s.events for a in ev.arguments})
         return cls(types, [NO_ROLE] + roles)
-
-
-def bio_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """``(start, end, type)`` spans of a BIO sequence (an ``I-t`` after something else starts a span)."""
-    spans = []
-    start, kind = None, None
-    for i, lab in enumerate([*labels, "O"]):
-        tag, _, t = lab.partition("-")
-        if start is not None and (tag != "I" or t != kind):
-            spans.append((start, i, kind))
-            start, kind = None, None
-        if tag == "B" or (tag == "I" and start is None):
-            start, kind = i, t
-    return spans
 
 
 def candidate_spans(sentence: Sentence, use_arguments: bool) -> list[tuple[int, int]]:

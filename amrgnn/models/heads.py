@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from transformers.models.deberta_v2.modeling_deberta_v2 import (
 )
 
 from .configuration import AMRDebertaConfig
+from .decoding import DecodedArgument, DecodedEvent, bio_spans, label_masks
 from .modeling import GRAPH_PARAMETER_PATTERN, AMRDebertaModel, AMRDebertaPreTrainedModel
 from .scaffold import TokenGraphScaffold
 
@@ -313,6 +315,75 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
         trig = span_mean(words, b, pairs[:, 1], pairs[:, 2])
         cand = span_mean(words, b, pairs[:, 3], pairs[:, 4])
         return self.argument_head(trig, cand)
+
+    @torch.no_grad()
+    def decode(
+        self,
+        input_ids: Tensor,
+        word_index: Tensor,
+        lengths: Sequence[int],
+        *,
+        candidates: Sequence[Sequence[tuple[int, int]]] | None = None,
+        allowed_types: Collection[str] | None = None,
+        allowed_roles: Collection[str] | None = None,
+        **encode_kwargs: Any,
+    ) -> list[tuple[list[DecodedEvent], list[tuple[int, int]]]]:
+        """The events of a batch, in eval mode: triggers are the BIO spans of the argmax labels; each
+        trigger is paired with every candidate span and takes the argmax role (index 0, no role,
+        dropped). Words past the encoder's reach (``word_index`` ``-1``) are ``O`` and carry no candidate.
+
+        Args:
+            input_ids: ``[B, S]``; word_index: ``[B, W]`` (first sub-word of each word, ``-1``: none).
+            lengths: the words of each sentence (``<= W``).
+            candidates: per sentence, the given candidate spans (words, end exclusive); ``None``: the
+                spans of the mention tagger (``config.ee_entity_labels``).
+            allowed_types / allowed_roles: decode only these labels (``None``: all).
+            encode_kwargs: ``attention_mask``, ``graph`` ... for the encoder.
+
+        Returns:
+            Per sentence, its events and the candidate spans (``DecodedArgument.candidate`` indexes them).
+        """
+        if candidates is None and self.entity_classifier is None:
+            raise ValueError("this model has no mention tagger (config.ee_entity_labels is unset), so it cannot find "
+                             "argument candidates itself: pass the candidate spans (e.g. entity mentions)")
+        was_training = self.training
+        self.eval()
+        try:
+            device = word_index.device
+            words, _ = self.word_states(input_ids, word_index, **encode_kwargs)
+            trig_bias, role_bias = label_masks(self.config, allowed_types, allowed_roles, device)
+            probs = torch.softmax(self.trigger_classifier(words).float() + trig_bias, dim=-1)
+            tag_p, tags = (t.cpu().tolist() for t in probs.max(dim=-1))
+            visible = (word_index >= 0).cpu().tolist()
+            if candidates is None:
+                ent_tags = self.entity_classifier(words).argmax(-1).cpu().tolist()
+                ent_names = self.config.ee_entity_labels
+            trig_names = self.config.ee_trigger_labels
+            out: list[tuple[list[DecodedEvent], list[tuple[int, int]]]] = []
+            pairs, owners = [], []
+            for row, n in enumerate(lengths):
+                labels = [trig_names[tags[row][w]] if visible[row][w] else "O" for w in range(n)]
+                events = [DecodedEvent(t, a, b, sum(tag_p[row][a:b]) / (b - a)) for a, b, t in bio_spans(labels)]
+                if candidates is None:
+                    spans = [(a, b) for a, b, _ in bio_spans([ent_names[ent_tags[row][w]] if visible[row][w] else "O" for w in range(n)])]
+                else:
+                    spans = [(int(a), int(b)) for a, b in candidates[row]]
+                for k, ev in enumerate(events):
+                    for c, (a, b) in enumerate(spans):
+                        if all(visible[row][a:b]):
+                            pairs.append((row, ev.start, ev.end, a, b))
+                            owners.append((row, k, c))
+                out.append((events, spans))
+            if pairs:
+                logits = self.argument_logits(words, torch.tensor(pairs, dtype=torch.long, device=device))
+                role_p, best = (t.cpu().tolist() for t in torch.softmax(logits.float() + role_bias, dim=-1).max(dim=-1))
+                for (row, k, c), r, p in zip(owners, best, role_p, strict=True):
+                    if r:
+                        a, b = out[row][1][c]
+                        out[row][0][k].arguments.append(DecodedArgument(a, b, self.config.ee_role_labels[r], p, c))
+            return out
+        finally:
+            self.train(was_training)
 
     def forward(
         self,

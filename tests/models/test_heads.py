@@ -249,3 +249,72 @@ def test_scaffold_starts_at_zero_when_loaded_from_a_checkpoint(tmp_path, batch):
     out = model(ids, attention_mask=mask, graph=graph, word_index=torch.tensor([[1, 2], [1, 2]]),
                 trigger_labels=torch.tensor([[0, 1], [0, 0]]))
     assert torch.isfinite(out.loss)
+
+
+def _scripted(model, trigger_logits, entity_logits=None, role_logits=None):
+    """Make the heads return fixed logits: words are one-hot word positions, the classifiers read
+    them through weights that are the wanted logits."""
+    b, w, _ = trigger_logits.shape
+    model.word_states = lambda input_ids, word_index, **kw: (torch.eye(w).expand(b, w, w).contiguous(), None)
+    model.trigger_classifier = _PerWord(trigger_logits)
+    if entity_logits is not None:
+        model.entity_classifier = _PerWord(entity_logits)
+    if role_logits is not None:
+        model.argument_logits = lambda words, pairs: role_logits[: len(pairs)]
+
+
+class _PerWord(torch.nn.Module):
+    def __init__(self, logits):
+        super().__init__()
+        self.logits = logits
+
+    def forward(self, words):  # words: one-hot positions [B, W, W]
+        return torch.einsum("bwv,bvl->bwl", words, self.logits)
+
+
+def test_decode_by_hand():
+    """BIO spans with their mean label probability, every trigger x candidate pair in order, role
+    argmax with <none> dropped and its probability, words past the encoder's reach are O, label masks."""
+    model = _ee_model()
+    neg = -9.0
+    # labels O, B-Attack, I-Attack, B-Die, I-Die over 5 words: O B-Attack I-Attack B-Die [cut off]
+    logits = torch.full((1, 5, 5), neg)
+    for w, lab in enumerate([0, 1, 2, 3, 3]):
+        logits[0, w, lab] = 0.0
+    logits[0, 2, 1] = -1.0  # word 2: I-Attack (p = 1 / (1 + e^-1 + 3 e^-9)), B-Attack runner-up
+    p = torch.softmax(logits, -1)
+    roles = torch.tensor([[0.0, 2.0, 0.0], [5.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])  # pairs in order
+    _scripted(model, logits, role_logits=roles)
+    word_index = torch.tensor([[1, 2, 3, 4, -1]])
+    (events, spans), = model.decode(torch.zeros(1, 6, dtype=torch.long), word_index, [5], candidates=[[(0, 1), (4, 5), (3, 4)]])
+    assert [(e.type, e.start, e.end) for e in events] == [("Attack", 1, 3), ("Die", 3, 4)]
+    assert events[0].score == pytest.approx(float(p[0, 1, 1] + p[0, 2, 2]) / 2)
+    assert events[1].score == pytest.approx(float(p[0, 3, 3]))
+    assert spans == [(0, 1), (4, 5), (3, 4)]
+    # candidate (4, 5) is cut off: pairs are Attack x (0,1), Attack x (3,4), Die x (0,1), Die x (3,4)
+    rp = torch.softmax(roles, -1)
+    got = [[(a.start, a.end, a.role, a.candidate) for a in e.arguments] for e in events]
+    assert got == [[(0, 1, "Attacker", 0)], [(0, 1, "Victim", 0)]]
+    assert events[0].arguments[0].score == pytest.approx(float(rp[0, 1]))
+    assert events[1].arguments[0].score == pytest.approx(float(rp[2, 2]))
+    # masks: Die not allowed -> word 3 falls back to its best allowed label; Victim not allowed -> dropped
+    (events, _), = model.decode(torch.zeros(1, 6, dtype=torch.long), word_index, [5], candidates=[[(0, 1)]],
+                                allowed_types=["Attack"], allowed_roles=["Attacker"])
+    assert [(e.type, e.start, e.end) for e in events] == [("Attack", 1, 3)]
+
+
+def test_decode_candidates_from_the_tagger_or_a_clear_error():
+    model = _ee_model()
+    _scripted(model, torch.zeros(1, 3, 5))
+    with pytest.raises(ValueError, match="no mention tagger"):
+        model.decode(torch.zeros(1, 4, dtype=torch.long), torch.tensor([[1, 2, 3]]), [3])
+    model = _ee_model(ee_entity_labels=["O", "B-ENT", "I-ENT"])
+    trig = torch.full((1, 3, 5), -9.0)
+    trig[0, :, 0], trig[0, 1, 3] = 0.0, 5.0  # "Die" at word 1
+    ent = torch.full((1, 3, 3), -9.0)
+    for w, lab in enumerate([1, 0, 1]):  # B-ENT O B-ENT: candidates (0,1) and (2,3)
+        ent[0, w, lab] = 0.0
+    _scripted(model, trig, ent, role_logits=torch.tensor([[0.0, 0.0, 3.0], [3.0, 0.0, 0.0]]))
+    (events, spans), = model.decode(torch.zeros(1, 4, dtype=torch.long), torch.tensor([[1, 2, 3]]), [3])
+    assert spans == [(0, 1), (2, 3)]
+    assert [(e.type, [(a.start, a.role) for a in e.arguments]) for e in events] == [("Die", [(0, "Victim")])]

@@ -54,6 +54,10 @@ class EEConfig(TrainingOptions):
     candidates: str = option(
         "given", help="argument candidates: the given entity mentions, or spans a mention tagger predicts", choices=CANDIDATES
     )
+    mention_tagger: bool = option(
+        True, flag="--no-mention-tagger", help="do not train a mention tagger beside the heads when the training data has "
+        "entity mentions (the tagger is what finds argument candidates in raw text; scoring uses --candidates either way)",
+    )
     scaffold_weight: float = option(
         0.0, help="graph scaffold: predict the --graphs token graphs of the training sentences as an auxiliary loss of "
         "this weight; the encoder reads no graph, and none is needed at prediction (0: off)",

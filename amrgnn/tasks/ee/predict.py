@@ -9,14 +9,14 @@ from collections.abc import Collection
 from pathlib import Path
 
 import torch
-from torch import Tensor
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Subset
 from transformers import AutoTokenizer
 
-from ...data.ee import NO_ROLE, EECollator, EEDataset, EELabels, bio_spans, encode_sentences
+from ...data.ee import EECollator, EEDataset, EELabels, encode_sentences
 from ...data.events import Argument, EventMention, Sentence, read_events
 from ...data.graphs import attach_graphs, parse_graph_source
-from ...models import AMRDebertaConfig, AMRDebertaForEventExtraction
+from ...models import AMRDebertaForEventExtraction
+from ...models.decoding import label_masks
 
 __all__ = ["label_masks", "predict_file", "predict_sentences", "write_predictions"]
 
@@ -33,88 +33,37 @@ def predict_sentences(
     allowed_types: Collection[str] | None = None,
     allowed_roles: Collection[str] | None = None,
 ) -> list[Sentence]:
-    """Predicted events for ``sentences`` (triggers decoded from the BIO tags; each predicted
-    trigger paired with every candidate; the argmax role, ``<none>`` dropped).
+    """Predicted events for ``sentences`` (:meth:`AMRDebertaForEventExtraction.decode` per batch;
+    ``candidates``: the sentences' entity mentions, or ``"predicted"`` by the model's mention tagger).
 
     ``allowed_types`` / ``allowed_roles`` restrict the decoding to those labels (the others' logits
     are masked, as class-incremental learning does for types not seen yet)."""
-    config = model.config
-    trig_labels = config.ee_trigger_labels
-    roles = config.ee_role_labels
     device = device or next(model.parameters()).device
-    trig_bias, role_bias = label_masks(config, allowed_types, allowed_roles, device)
-    was_training = model.training
-    model.eval()
     out: list[Sentence | None] = [None] * len(sentences)
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collator)
-    with torch.no_grad():
-        for batch in loader:
-            graph = batch.get("graph")
-            words, _ = model.word_states(
-                batch["input_ids"].to(device),
-                batch["word_index"].to(device),
-                attention_mask=batch["attention_mask"].to(device),
-                graph=graph.to(device) if graph is not None else None,
-            )
-            tags = (model.trigger_classifier(words).float() + trig_bias).argmax(-1).cpu()
-            ent_tags = model.entity_classifier(words).argmax(-1).cpu() if model.entity_classifier is not None else None
-            pairs, owners = [], []
-            per_sent: list[tuple[int, list[EventMention], list[tuple[int, int, str | None]]]] = []
-            for row, idx in enumerate(batch["index"].tolist()):
-                s = sentences[idx]
-                n = len(s.tokens)
-                visible = batch["word_index"][row, :n] >= 0
-                labels = [trig_labels[t] if visible[w] else "O" for w, t in enumerate(tags[row, :n].tolist())]
-                events = [EventMention(t, a, b, [], text=" ".join(s.tokens[a:b])) for a, b, t in bio_spans(labels)]
-                if candidates == "predicted" and ent_tags is not None:
-                    ent_labels = [["O", "B-ENT", "I-ENT"][t] if visible[w] else "O" for w, t in enumerate(ent_tags[row, :n].tolist())]
-                    cands = [(a, b, None) for a, b, _ in bio_spans(ent_labels)]
-                else:
-                    cands = [(e.start, e.end, e.id) for e in s.entities if bool(visible[e.start : e.end].all())]
-                for k, ev in enumerate(events):
-                    for c, (a, b, _) in enumerate(cands):
-                        pairs.append((row, ev.start, ev.end, a, b))
-                        owners.append((len(per_sent), k, c))
-                per_sent.append((idx, events, cands))
-            if pairs:
-                logits = model.argument_logits(words, torch.tensor(pairs, dtype=torch.long, device=device))
-                best = (logits.float() + role_bias).argmax(-1).tolist()
-                for (j, k, c), r in zip(owners, best, strict=True):
-                    if roles[r] == NO_ROLE:
-                        continue
-                    _, events, cands = per_sent[j]
-                    a, b, eid = cands[c]
-                    s = sentences[per_sent[j][0]]
-                    events[k].arguments.append(Argument(a, b, roles[r], eid, " ".join(s.tokens[a:b])))
-            for idx, events, _ in per_sent:
-                s = sentences[idx]
-                out[idx] = Sentence(s.id, s.tokens, s.entities, events, s.doc_id, s.path, s.line, s.raw)
-    model.train(was_training)
+    order = sorted(range(len(dataset)), key=lambda i: dataset[i].input_ids.numel())  # batches of similar length
+    loader = DataLoader(Subset(dataset, order), batch_size=batch_size, shuffle=False, collate_fn=collator)
+    use_tagger = candidates == "predicted" and model.entity_classifier is not None
+    for batch in loader:
+        graph = batch.get("graph")
+        idxs = batch["index"].tolist()
+        batch_sents = [sentences[i] for i in idxs]
+        decoded = model.decode(
+            batch["input_ids"].to(device), batch["word_index"].to(device), [len(s.tokens) for s in batch_sents],
+            candidates=None if use_tagger else [[(e.start, e.end) for e in s.entities] for s in batch_sents],
+            allowed_types=allowed_types, allowed_roles=allowed_roles,
+            attention_mask=batch["attention_mask"].to(device), graph=graph.to(device) if graph is not None else None,
+        )
+        for i, s, (events, _) in zip(idxs, batch_sents, decoded, strict=True):
+            mentions = [
+                EventMention(ev.type, ev.start, ev.end, [
+                    Argument(a.start, a.end, a.role, None if use_tagger else s.entities[a.candidate].id,
+                             " ".join(s.tokens[a.start : a.end]))
+                    for a in ev.arguments
+                ], text=" ".join(s.tokens[ev.start : ev.end]))
+                for ev in events
+            ]
+            out[i] = Sentence(s.id, s.tokens, s.entities, mentions, s.doc_id, s.path, s.line, s.raw)
     return [s for s in out if s is not None]
-
-
-def label_masks(
-    config: AMRDebertaConfig,
-    allowed_types: Collection[str] | None,
-    allowed_roles: Collection[str] | None,
-    device: torch.device | str | None = None,
-) -> tuple[Tensor, Tensor]:
-    """Additive logit masks ``([T], [R])`` over ``config.ee_trigger_labels`` and
-    ``config.ee_role_labels``: ``0`` for ``O`` / ``<none>`` and the allowed labels, ``-inf`` for
-    the rest (``None``: everything allowed)."""
-    trig = torch.zeros(len(config.ee_trigger_labels), device=device)
-    if allowed_types is not None:
-        allowed = set(allowed_types)
-        for i, lab in enumerate(config.ee_trigger_labels):
-            if i and lab[2:] not in allowed:
-                trig[i] = float("-inf")
-    role = torch.zeros(len(config.ee_role_labels), device=device)
-    if allowed_roles is not None:
-        allowed = set(allowed_roles)
-        for i, lab in enumerate(config.ee_role_labels):
-            if i and lab not in allowed:
-                role[i] = float("-inf")
-    return trig, role
 
 
 def write_predictions(sentences: list[Sentence], path: str | os.PathLike) -> None:
@@ -152,13 +101,15 @@ def predict_file(
     batch_size: int = 32,
     max_seq_len: int = 256,
     skip_invalid: bool = False,
+    device: str | torch.device | None = None,
 ) -> int:
     """Predict events for a file with a ``train-ee`` model; returns the number of sentences.
     Event types and roles the model does not know are counted in the input, never a crash."""
     model_dir = Path(model_dir)
     saved = json.loads((model_dir / "ee_config.json").read_text()) if (model_dir / "ee_config.json").is_file() else {}
     spec = graphs or saved.get("graphs", "none")
-    model = AMRDebertaForEventExtraction.from_pretrained(str(model_dir)).eval()
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    model = AMRDebertaForEventExtraction.from_pretrained(str(model_dir)).to(device).eval()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     sents = read_events(input_path, fmt, skip_invalid=skip_invalid)
     trig = model.config.ee_trigger_labels
@@ -172,6 +123,6 @@ def predict_file(
         use_graph=source.uses_graphs, with_entities=model.config.ee_entity_labels is not None,
     )
     preds = predict_sentences(model, sents, EEDataset(examples), collator, batch_size=batch_size,
-                              candidates="predicted" if predicted else "given")
+                              candidates="predicted" if predicted else "given", device=device)
     write_predictions(preds, output_path)
     return len(preds)

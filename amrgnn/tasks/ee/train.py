@@ -151,6 +151,7 @@ def fit_event_model(
     tokenizer = AutoTokenizer.from_pretrained(str(backbone))
     source = parse_graph_source(cfg.graphs)
     predicted = cfg.candidates == "predicted" or not any(s.entities for s in train)
+    tagger = predicted or cfg.mention_tagger  # candidates for raw text: the model learns to find mentions
     scaffold = cfg.scaffold_weight > 0
     if scaffold and not source.uses_graphs:
         raise UsageError("--scaffold-weight needs --graphs: the token graphs the scaffold learns to predict")
@@ -168,7 +169,7 @@ def fit_event_model(
         str(backbone),
         ee_trigger_labels=labels.trigger_bio,
         ee_role_labels=labels.roles,
-        ee_entity_labels=labels.entity_bio if predicted else None,
+        ee_entity_labels=labels.entity_bio if tagger else None,
         **relations,
         **({} if source.uses_graphs and not scaffold else {"graph_attention": "none"}),
         **({"ee_scaffold_weight": cfg.scaffold_weight} if scaffold else {}),
@@ -195,7 +196,7 @@ def fit_event_model(
     (out / "ee_config.json").write_text(json.dumps(asdict(cfg), indent=2), encoding="utf-8")
     collator = EECollator(
         tokenizer.pad_token_id, config.graph_num_scales, config.graph_undirected, use_graph=source.uses_graphs,
-        with_entities=predicted,
+        with_entities=tagger,
     )
     steps_per_epoch = max(1, -(-len(enc["train"]) // cfg.batch_size))
     epochs, eval_steps = training_schedule(cfg, steps_per_epoch)
