@@ -7,7 +7,10 @@
    finished one) scored on Little Prince v1.6 test, which it does not train on, and one sentence's
    predicted token graph drawn under its gold one;
 5. event extraction on GENEVA from the MLGM checkpoint: train on the training subset, predict and
-   score GENEVA val, draw one example with its gold and predicted events.
+   score GENEVA val, draw one example with its gold and predicted events;
+6. the prediction report (``amrgnn view``: ``out/ee-geneva/report.html``, rendered to PNG by headless
+   Chromium when it is installed) and the trained model on three raw sentences of its own
+   (:class:`~amrgnn.EventExtractionPipeline`: text in, events out with character offsets).
 
 GENEVA has no AMR graphs, so stage 5 runs the text path (``--graphs none``) by default; pass
 ``--ee-graphs predicted:out/parser`` to give it the stage-4 predictor's graphs (or
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -79,6 +83,57 @@ def _token_graph_stage(times: list[tuple[str, float]], corpora: list[str], share
     draw_token_graphs(gold[best][0], gold[best][1], pred[best][1], picture, title=f"Little Prince test {best}: gold above, predicted below")
     times.append(("draw a token graph", time.perf_counter() - t0))
     print(f"token graphs: {parses}, example: {picture}")
+
+
+#: the raw text of the last stage (written for the demo)
+RAW_TEXT = [
+    "Rebels attacked an army convoy near the border on Monday, and two soldiers were killed.",
+    "The company said it would acquire the startup for $2 billion after regulators approved the deal.",
+    "Police arrested the suspect in Chicago, and he was charged with fraud the next day.",
+]
+
+
+def _view_stage(times: list[tuple[str, float]], ee: Path, gold: Path) -> None:
+    """The prediction report (``amrgnn view``), rendered to PNG by headless Chromium when installed."""
+    import shutil
+    import subprocess
+
+    html = ee / "report.html"
+    _stage("prediction report (amrgnn view)", times, ["view", str(ee / "predictions.dev.jsonl"), "--gold", str(gold), "--html", str(html)])
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("(no chromium on this machine: the report is not rendered to PNG; apt-get install chromium to get it)")
+        return
+    t0 = time.perf_counter()
+    png = ee / "report.png"
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+               "--hide-scrollbars", "--window-size=1280,1600", f"--screenshot={png.resolve()}", html.resolve().as_uri()]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if done.returncode or not png.is_file():
+        print(f"(chromium could not render the report: exit {done.returncode}; {done.stderr.strip()[-300:]})")
+        return
+    times.append(("render the report (chromium)", time.perf_counter() - t0))
+    print(f"report: {html} (rendered: {png})")
+
+
+def _pipeline_stage(times: list[tuple[str, float]], ee: Path) -> None:
+    """Text in, events out: the trained model on three raw sentences of the demo's own."""
+    t0 = time.perf_counter()
+    from .tasks.ee.pipeline import EventExtractionPipeline
+
+    pipe = EventExtractionPipeline.from_pretrained(ee)
+    record = pipe(" ".join(RAW_TEXT))
+    times.append(("pipeline on raw text", time.perf_counter() - t0))
+    print("\n== EventExtractionPipeline on raw text")
+    text = record["text"]
+    for k, sent in enumerate(record["sentences"]):
+        print(f"[{k}] {text[sent['start']:sent['end']]}")
+        for ev in (e for e in record["events"] if e["sentence"] == k):
+            t = ev["trigger"]
+            args = ", ".join(f"{a['role']}={a['text']!r}" for a in ev["arguments"]) or "no arguments"
+            print(f"    {ev['type']} ({ev['score']:.2f}): {t['text']!r} at {t['start']}-{t['end']}; {args}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         times.append(("draw an example", time.perf_counter() - t0))
         print(f"scores: {ee / 'scores.dev.json'}, per type: {ee / 'scores.dev.per_type.csv'}, example: {ee / 'example.png'}")
         print(json.dumps({k: round(v["f1"], 2) for k, v in json.loads((ee / "scores.dev.json").read_text()).items() if isinstance(v, dict)}))
+        _view_stage(times, ee, val)
+        _pipeline_stage(times, ee)
 
     print("\n== stage times")
     for name, t in times:

@@ -23,6 +23,7 @@ from .graphs import ABLATE_GNN, CONVERT_BACKBONE, PREPARE, SHOW
 from .parser import EVALUATE_GRAPHS, PARSE, TRAIN_PARSER
 from .pretrain import PRETRAIN
 from .protocols import CONTINUAL, CROSS_DOMAIN, LOW_RESOURCE, REPORT
+from .view import VIEW
 
 __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "Command", "build_parser", "main"]
 
@@ -31,7 +32,7 @@ EXIT_BAD_INPUT = 2
 #: The commands, in ``--help`` order (a new command is a :class:`Command` added here).
 COMMANDS: tuple[Command, ...] = (
     PREPARE, SHOW, ABLATE_GNN, CONVERT_BACKBONE, PRETRAIN, EVALUATE, TRAIN_EE, PREDICT_EE,
-    CONTINUAL, LOW_RESOURCE, CROSS_DOMAIN, REPORT, TRAIN_PARSER, PARSE, EVALUATE_GRAPHS,
+    CONTINUAL, LOW_RESOURCE, CROSS_DOMAIN, REPORT, TRAIN_PARSER, PARSE, EVALUATE_GRAPHS, VIEW,
 )
 
 

@@ -137,3 +137,29 @@ def test_no_tagger_warns_and_file_graphs_are_refused(trained, tmp_path, caplog):
                  "--graphs", f"penman:{amr}", "--output-dir", str(graphs), "--max-steps", "2", "--no-progress"]) == 0
     with pytest.raises(UsageError, match="new text needs a parser"):
         EventExtractionPipeline.from_pretrained(graphs, device="cpu")
+
+
+def test_predict_ee_records_carry_the_token_graph(trained, tmp_path):
+    """A model trained with word-level graphs (tokengraph:PATH) writes, per predicted record, the
+    graph it read; the pipeline refuses such a model on new text (the graphs are matched by id)."""
+    out, splits, bb, _ = trained
+    graphs = tmp_path / "graphs.jsonl"
+    want = {}
+    with open(graphs, "w", encoding="utf-8") as f:
+        for path in splits.values():
+            for s in read_events(path):
+                edges = [[1, 0, ":ARG0"], [1, len(s.tokens) - 1, ":ARG1"]]
+                want[s.id] = edges
+                f.write(json.dumps({"id": s.id, "tokens": s.tokens, "edges": edges}) + "\n")
+    model = tmp_path / "g"
+    assert main(["train-ee", "--train", str(splits["train"]), "--dev", str(splits["dev"]), "--backbone", str(bb),
+                 "--graphs", f"tokengraph:{graphs}", "--output-dir", str(model), "--max-steps", "2", "--no-progress"]) == 0
+    pred = tmp_path / "pred.jsonl"
+    assert main(["predict-ee", "--model", str(model), "--input", str(splits["test"]), "--output", str(pred)]) == 0
+    recs = [json.loads(x) for x in pred.read_text().splitlines()]
+    assert recs and all(r["token_graph"] == want[r["wnd_id"]] for r in recs)
+    plain = tmp_path / "plain.jsonl"
+    assert main(["predict-ee", "--model", str(out), "--input", str(splits["test"]), "--output", str(plain)]) == 0
+    assert all("token_graph" not in json.loads(x) for x in plain.read_text().splitlines())
+    with pytest.raises(UsageError, match="new text needs a parser"):
+        EventExtractionPipeline.from_pretrained(model, device="cpu")

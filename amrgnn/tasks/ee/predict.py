@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import torch
@@ -66,12 +66,17 @@ def predict_sentences(
     return [s for s in out if s is not None]
 
 
-def write_predictions(sentences: list[Sentence], path: str | os.PathLike) -> None:
+def write_predictions(sentences: list[Sentence], path: str | os.PathLike,
+                      token_graphs: Sequence[list[tuple[int, int, str]] | None] | None = None) -> None:
     """JSON lines: each input record with ``tokens`` and ``event_mentions`` replaced by the predictions
-    (arguments carry ``start``/``end``, ``role`` and the ``entity_id`` where the candidate was one)."""
+    (arguments carry ``start``/``end``, ``role`` and the ``entity_id`` where the candidate was one);
+    with ``token_graphs``, each record's word-level graph the model read as ``token_graph``
+    (``[[i, j, relation], ...]``, word indices)."""
     with open(path, "w", encoding="utf-8") as f:
-        for s in sentences:
+        for k_sent, s in enumerate(sentences):
             rec = dict(s.raw or {})
+            if token_graphs is not None and token_graphs[k_sent] is not None:
+                rec["token_graph"] = [list(e) for e in token_graphs[k_sent]]
             if "wnd_id" not in rec and "sent_id" not in rec:
                 rec["sent_id"] = s.id
             rec["tokens"] = s.tokens
@@ -124,5 +129,6 @@ def predict_file(
     )
     preds = predict_sentences(model, sents, EEDataset(examples), collator, batch_size=batch_size,
                               candidates="predicted" if predicted else "given", device=device)
-    write_predictions(preds, output_path)
+    word_graphs = source.word_graphs(sents) if source.uses_graphs and source.produces == "words" else None
+    write_predictions(preds, output_path, word_graphs)
     return len(preds)
