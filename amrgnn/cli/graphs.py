@@ -1,5 +1,5 @@
-"""``amrgnn prepare``, ``show``, ``ablate-gnn`` and ``convert-backbone``: AMR corpora, pictures,
-the GNN ablation and the offline backbone."""
+"""``amrgnn prepare``, ``show``, ``ablate-gnn`` and ``convert-backbone``: AMR corpora and the ACE2005 /
+ERE releases, pictures, the GNN ablation and the offline backbone."""
 
 from __future__ import annotations
 
@@ -38,6 +38,61 @@ def _add_prepare(p: argparse.ArgumentParser) -> None:
     a.add_argument("--skip-invalid", action="store_true", help="skip bad graphs and count them by reason")
     a.add_argument("--no-cache", action="store_true", help="recompute even if the cache matches")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_prepare_events(kinds)
+
+
+def _add_prepare_events(kinds: Any) -> None:
+    splits = ", ".join(f"textee{i}" for i in range(1, 6))
+    a = kinds.add_parser(
+        "ace2005",
+        help="ACE2005 (LDC2006T06) APF + SGM -> OneIE-layout train/dev/test.json + summary.json",
+        description=(
+            "Read the English APF XML and SGM source of all six genres (the timex2norm versions), verify every "
+            "charseq's offsets against its text, split sentences with spaCy's rule-based sentencizer and write "
+            "train.json, dev.json and test.json (read with --format oneie) and summary.json (counts per split "
+            "beside the published ones; every dropped event, argument and mention counted by reason)."
+        ),
+    )
+    a.add_argument("release", type=Path, metavar="LDC2006T06_DIR", help="the release (or its data/English)")
+    a.add_argument("--variant", choices=("ace05-e", "ace05-e+"), default="ace05-e",
+                   help="ace05-e drops pronoun mentions/arguments and multi-token triggers; ace05-e+ keeps them (default: ace05-e)")
+    a.add_argument("--split", help=f"oneie (529/30/40 documents) or {splits} (481/59/59) (default: oneie)")
+    e = kinds.add_parser(
+        "ere",
+        help="Rich ERE English (LDC2015E29, E68, E78) -> OneIE-layout train/dev/test.json + summary.json",
+        description="Read Rich ERE source/ and ere/*.rich_ere.xml of each release, like `prepare ace2005`.",
+    )
+    e.add_argument("releases", nargs="+", type=Path, metavar="ERE_DIR", help="release directories")
+    e.add_argument("--split", help=f"{splits} (232/28/28) (default: textee1)")
+    for p in (a, e):
+        p.add_argument("--out", required=True, type=Path, help="output directory")
+        p.add_argument("--split-dir", type=Path, metavar="DIR", help="your own split: DIR/train.txt, dev.txt, test.txt (document ids)")
+        p.add_argument("--skip-invalid", action="store_true",
+                       help="count and skip malformed or truncated documents and documents missing from the release")
+
+
+def _print_event_summary(s: dict[str, Any]) -> None:
+    published = (s.get("published") or {}).get("counts") or {}
+    keys = ("documents", "sentences", "events", "arguments", "event_types", "roles")
+    print(f"{s['corpus']} {s['variant']}, split {s['split']}" + ("  (published in brackets)" if published else ""))
+    print(f"{'part':<6}" + "".join(f"{k.replace('_', ' '):>20}" for k in keys))
+    for part, c in s["parts"].items():
+        pub = published.get(part, {})
+        cells = [f"{c[k]}" + (f" ({pub[k]})" if k in pub else "") for k in keys]
+        print(f"{part:<6}" + "".join(f"{cell:>20}" for cell in cells))
+    total = s["total"]
+    for kind in ("events", "arguments", "mentions"):
+        if total["dropped"][kind]:
+            print(f"dropped {kind}: " + ", ".join(f"{r} {n}" for r, n in total["dropped"][kind].items()))
+    print("offset convention by document: " + ", ".join(f"{k} {n}" for k, n in total["offset_conventions"].items()))
+    skipped: dict[str, int] = {}
+    for part in s["skipped_documents"].values():
+        for r, n in part["counts"].items():
+            skipped[r] = skipped.get(r, 0) + n
+    if skipped:
+        print("skipped documents: " + ", ".join(f"{r} {n}" for r, n in skipped.items()), file=sys.stderr)
+    for d in s["differences"][:12]:
+        print(f"  {d['part']} {d['count']}: {d['ours']} vs {d['published']} published: {d['reason']}")
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -72,6 +127,8 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 
 def _run_prepare(args: argparse.Namespace) -> int:
+    if args.kind in ("ace2005", "ere"):
+        return _run_prepare_events(args)
     from ..graph.dataset import prepare_corpus
 
     if args.max_k < 0:
@@ -85,7 +142,24 @@ def _run_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
-PREPARE = Command("prepare", "prepare corpora into cached PyG datasets", _add_prepare, _run_prepare)
+def _run_prepare_events(args: argparse.Namespace) -> int:
+    if args.kind == "ace2005":
+        from ..data.ace.prepare import prepare_ace2005
+
+        existing_path(args.release)
+        summary = prepare_ace2005(args.release, args.out, variant=args.variant, split=args.split,
+                                  split_dir=args.split_dir, skip_invalid=args.skip_invalid)
+    else:
+        from ..data.ace.ere import prepare_ere
+
+        existing_path(*args.releases)
+        summary = prepare_ere(args.releases, args.out, split=args.split, split_dir=args.split_dir, skip_invalid=args.skip_invalid)
+    _print_event_summary(summary)
+    print(f"wrote {args.out / 'train.json'}, dev.json, test.json and summary.json")
+    return 0
+
+
+PREPARE = Command("prepare", "prepare corpora: AMR into cached PyG datasets, ACE2005 / ERE into OneIE JSON", _add_prepare, _run_prepare)
 
 
 def _add_show(p: argparse.ArgumentParser) -> None:

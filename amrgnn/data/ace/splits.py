@@ -1,0 +1,73 @@
+"""The standard document splits, shipped as package data (``amrgnn/resources/splits``, copied
+byte for byte from the id lists of ``../shared/data/ace05-splits`` and ``ere-splits``), their
+published per-split counts, and a user's own split directory."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from ...errors import MissingInputError, UsageError
+
+__all__ = ["PARTS", "SPLITS", "published_counts", "read_split_dir", "split_ids"]
+
+PARTS = ("train", "dev", "test")
+SPLITS = {
+    "ace05": ("oneie", *(f"textee{i}" for i in range(1, 6))),
+    "ere": tuple(f"textee{i}" for i in range(1, 6)),
+}
+
+
+def _root():
+    return files("amrgnn") / "resources" / "splits"
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+
+
+def split_ids(corpus: str, name: str) -> dict[str, list[str]]:
+    """``{part: [document id, ...]}`` of a shipped split (``oneie`` rows give a path below
+    ``data/English/``; its last component is the id)."""
+    if name not in SPLITS.get(corpus, ()):
+        raise UsageError(f"no split {name!r} for {corpus}; choose from {', '.join(SPLITS.get(corpus, ()))} or pass --split-dir")
+    base = _root() / corpus
+    if name == "oneie":
+        out: dict[str, list[str]] = {p: [] for p in PARTS}
+        for row in _lines((base / "oneie-split.csv").read_text(encoding="utf-8"))[1:]:
+            part, path = row.split(",", 1)
+            out[part].append(path.rsplit("/", 1)[-1])
+        return out
+    folder = base / f"textee-split{name.removeprefix('textee')}"
+    return {p: _lines((folder / f"{p}.txt").read_text(encoding="utf-8")) for p in PARTS}
+
+
+def read_split_dir(path: str | os.PathLike) -> dict[str, list[str]]:
+    """A user's split: ``train.txt``, ``dev.txt``, ``test.txt`` with one document id a line."""
+    d = Path(path)
+    missing = [p for p in PARTS if not (d / f"{p}.txt").is_file()]
+    if missing:
+        raise MissingInputError(f"{d}: a split directory needs train.txt, dev.txt and test.txt (missing {', '.join(missing)})")
+    return {p: _lines((d / f"{p}.txt").read_text(encoding="utf-8")) for p in PARTS}
+
+
+@lru_cache(maxsize=1)
+def _published() -> dict[str, Any]:
+    return json.loads((_root() / "published.json").read_text(encoding="utf-8"))
+
+
+def published_counts(corpus: str, name: str | None, variant: str | None = None) -> tuple[dict[str, dict[str, int]] | None, str | None]:
+    """``({part: counts}, source)`` published for a split (OneIE's per variant), or ``(None, None)``."""
+    if name is None:
+        return None, None
+    got = _published().get(corpus, {}).get(name)
+    if got is None:
+        return None, None
+    if name == "oneie":
+        got = got.get(variant or "")
+        return got, _published()["_sources"]["oneie"] if got else None
+    return got, _published()["_sources"]["textee"]
