@@ -163,3 +163,26 @@ def test_predict_ee_records_carry_the_token_graph(trained, tmp_path):
     assert all("token_graph" not in json.loads(x) for x in plain.read_text().splitlines())
     with pytest.raises(UsageError, match="new text needs a parser"):
         EventExtractionPipeline.from_pretrained(model, device="cpu")
+
+
+def test_a_model_trained_on_predicted_graphs_gets_them_on_new_text(trained, tmp_path, monkeypatch):
+    """--graphs predicted:DIR at training: the pipeline predicts the new text's graphs with that
+    predictor without being told (a new cache entry per new text); a missing predictor is named."""
+    _, splits, bb, _ = trained
+    parser = tmp_path / "parser"
+    assert main(["train-parser", "--data", str(SAMPLE), "--output-dir", str(parser), "--backbone", str(bb), "--max-steps", "4",
+                 "--batch-size", "4", "--dev", str(SAMPLE), "--eval-steps", "4", "--no-progress"]) == 0
+    monkeypatch.setenv("AMRGNN_CACHE", str(tmp_path / "cache"))
+    model = tmp_path / "ee-graphs"
+    assert main(["train-ee", "--train", str(splits["train"]), "--dev", str(splits["dev"]), "--backbone", str(bb),
+                 "--graphs", f"predicted:{parser}", "--output-dir", str(model), "--max-steps", "2", "--no-progress"]) == 0
+    cache = tmp_path / "cache" / "token-graphs"
+    before = set(cache.iterdir())
+    pipe = EventExtractionPipeline.from_pretrained(model, device="cpu")
+    assert pipe.graph_spec == f"predicted:{parser}" and pipe.model.config.graph_attention == "multiscale"
+    rec = pipe("mary then met london and john died")
+    assert rec["sentences"] == [{"start": 0, "end": 34}]
+    assert len(set(cache.iterdir()) - before) == 1  # the new sentence's graphs were predicted
+    parser.rename(tmp_path / "moved")
+    with pytest.raises(Exception, match="graph predictor .* is not there"):
+        EventExtractionPipeline.from_pretrained(model, device="cpu")
