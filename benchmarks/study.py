@@ -63,8 +63,12 @@ class Condition:
     help: str = ""
 
     def definition(self) -> dict[str, Any]:
-        """What the runs depend on (recorded in the JSON: a changed definition invalidates them)."""
-        return {k: v for k, v in asdict(self).items() if k != "help"}
+        """What the runs depend on (recorded in the JSON: a changed definition invalidates them),
+        with the MLGM variant's settings."""
+        out = {k: v for k, v in asdict(self).items() if k != "help"}
+        if self.backbone != "plain":
+            out["mlgm"] = MLGM_VARIANTS[self.backbone]
+        return out
 
 
 #: MLGM pre-training variants: MLGMConfig fields over the study's MLGM recipe (see ensure_mlgm)
@@ -168,12 +172,14 @@ def recipe(args: argparse.Namespace) -> dict[str, Any]:
             "test_docs": str(args.test_docs), "format": args.format, "backbone": args.backbone, "epochs": args.epochs, "min_steps": args.min_steps,
             "evaluations": args.evaluations, "select_metric": args.select_metric, "scaffold_weight": args.scaffold_weight,
             "phee_sentences": args.phee_sentences, "phee_dev_sentences": args.phee_dev_sentences,
-            "continual_epochs": args.continual_epochs, "mention_tagger": False,
+            "continual_epochs": args.continual_epochs, "mention_tagger": False, "mlgm_epochs": args.mlgm_epochs,
+            "target_test": str(args.target_test), "target_format": args.target_format,
             **{k: getattr(defaults, k) for k in ("batch_size", "learning_rate", "head_learning_rate")}}
 
 
 #: recipe fields added after runs were recorded, with the value those runs had
-RECIPE_ADDED = {"backbone": "offline", "phee_sentences": 1200, "phee_dev_sentences": 300, "continual_epochs": 30.0, "mention_tagger": False}
+RECIPE_ADDED = {"backbone": "offline", "phee_sentences": 1200, "phee_dev_sentences": 300, "continual_epochs": 30.0, "mention_tagger": False,
+                "mlgm_epochs": 3.0, "target_test": str(PHEE / "test.json"), "target_format": "phee"}
 
 
 def _load(json_path: Path, rec: dict[str, Any], fresh: bool) -> dict[str, Any]:
@@ -193,6 +199,8 @@ def _check_definitions(data: dict[str, Any], names: list[str]) -> None:
     for name in names:
         now = CONDITIONS[name].definition()
         has_runs = any(r["condition"] == name for r in data["runs"])
+        if name in recorded and "mlgm" in now and "mlgm" not in recorded[name]:
+            recorded[name] = {**recorded[name], "mlgm": now["mlgm"]}  # recorded before the variant's settings were
         if name in recorded and recorded[name] != now and has_runs:
             raise SystemExit(f"condition {name!r} changed since its runs were recorded ({recorded[name]} -> {now}); "
                              "rename it, or drop its runs from the JSON")
@@ -208,9 +216,9 @@ def _save(json_path: Path, data: dict[str, Any]) -> None:
 
 def _scores(summary: dict[str, Any]) -> dict[str, Any]:
     """The object ``amrgnn evaluate --json`` prints (P/R/F1 per metric)."""
-    from amrgnn.tasks.ee.score import METRICS
+    from amrgnn.tasks.ee.score import METRICS, SCHEMA_FREE_METRICS
 
-    return {m: summary[m] for m in METRICS}
+    return {m: summary[m] for m in (*METRICS, *SCHEMA_FREE_METRICS) if m in summary}
 
 
 def _key(row: dict[str, Any]) -> tuple:
@@ -304,6 +312,11 @@ def run_crossdomain(args: argparse.Namespace, data: dict[str, Any], needs: dict[
     from amrgnn.tasks.ee.train import read_split
 
     run_lowres(args, data, needs, ["100%"])
+    untargeted = [r for r in data["runs"] if r["setting"] == "lowres" and r["size"] == "100%" and r["condition"] in args.conditions
+                  and r["seed"] in args.seeds and "target" not in r]
+    if untargeted:
+        raise SystemExit(f"{len(untargeted)} runs on all training documents have no out-of-domain score (run without "
+                         "--target-test): drop them from the JSON and their run directories, and run again")
     phee = {w: str(args.phee / f"{w}.json") for w in ("train", "dev", "test")}
     base = _base_config(args, needs, train=phee["train"], dev=phee["dev"], test=phee["test"], format="phee")
     done = {_key(r) for r in data["runs"]}

@@ -113,3 +113,17 @@ def test_evaluate_accepts_any_well_formed_system_output(tmp_path, capsys):
         {"event_type": "X", "trigger": {"start": 0, "end": 3}, "arguments": []}]}])
     assert main(["evaluate", "--gold", str(gold), "--pred", str(bad)]) == 2
     assert "bad.jsonl:1: sentence 's1'" in capsys.readouterr().err
+
+
+def test_arg_span_ignores_types_and_roles():
+    """Across schemas: the same trigger and argument spans under other types and roles score 0 on
+    every typed metric and 100 on arg_span; a wrong trigger span misses arg_span too."""
+    from amrgnn.data.events import Argument, EventMention, Sentence
+
+    gold = [Sentence("s1", ["a", "b", "c", "d"], events=[EventMention("Attack", 1, 2, [Argument(0, 1, "Attacker"), Argument(3, 4, "Target")])])]
+    retyped = [Sentence("s1", ["a", "b", "c", "d"], events=[EventMention("Adverse_event", 1, 2, [Argument(0, 1, "Subject"), Argument(3, 4, "Effect")])])]
+    summary = score_events(gold, retyped).summary()
+    assert summary["trigger_id"]["f1"] == 100.0 and summary["arg_id"]["f1"] == 0.0 and summary["arg_span"]["f1"] == 100.0
+    shifted = [Sentence("s1", ["a", "b", "c", "d"], events=[EventMention("X", 2, 3, [Argument(0, 1, "R")])])]
+    assert score_events(gold, shifted).summary()["arg_span"]["f1"] == 0.0
+    assert "arg_span" not in score_events(gold, retyped).as_dict()  # evaluate --json keeps the OneIE/TextEE metrics

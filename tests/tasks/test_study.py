@@ -76,7 +76,7 @@ def test_study_end_to_end(setup, monkeypatch, capsys):
         (c, s, k) for c in ("text", "mlgm", "graph", "amr", "scaffold") for s in ("50%", "100%") for k in (1, 2)}
     for r in runs:
         for split in ("dev", "test"):
-            assert set(r[split]) == set(METRICS) and all(set(v) == {"p", "r", "f1"} for v in r[split].values())
+            assert set(r[split]) == {*METRICS, "arg_span"} and all(set(v) == {"p", "r", "f1"} for v in r[split].values())
         assert r["train_documents"] == (3 if r["size"] == "50%" else 6)
 
     def run_dir(cond, size="100%", seed=1):
@@ -144,7 +144,7 @@ def test_study_crossdomain_and_levers(setup, monkeypatch):
     low = [r for r in data["runs"] if r["setting"] == "lowres"]
     cross = [r for r in data["runs"] if r["setting"] == "crossdomain"]
     assert {(r["condition"], r["size"], r["seed"]) for r in low} == {(c, "100%", k) for c in ("text", "graph", "graph-slow") for k in (1, 2)}
-    assert all(set(r["target"]) == set(METRICS) for r in low + cross)
+    assert all(set(r["target"]) == {*METRICS, "arg_span"} for r in low + cross)
     assert {(r["condition"], r["source"], r["target"] and "geneva", r["seed"]) for r in cross} == {
         (c, "phee", "geneva", k) for c in ("text", "graph", "graph-slow") for k in (1, 2)}
     assert all(r["train_sentences"] == 8 for r in cross)
@@ -159,6 +159,8 @@ def test_study_crossdomain_and_levers(setup, monkeypatch):
     diffs = [by["graph", k]["target"]["trigger_id"]["f1"] - by["text", k]["target"]["trigger_id"]["f1"] for k in (1, 2)]
     row = next(line for line in report.splitlines() if line.startswith("| PHEE → GENEVA | graph |")).split("|")
     assert row[-3].strip().startswith(f"{sum(diffs) / 2:.1f}")  # Δ out Trig-I
+    spans = [by["graph", k]["target"]["arg_span"]["f1"] - by["text", k]["target"]["arg_span"]["f1"] for k in (1, 2)]
+    assert row[-2].strip().startswith(f"{sum(spans) / 2:.1f}")  # Δ out Arg-I (untyped)
     assert any(line.startswith("| graph-slow | graph | 100% | 2 |") for line in report.splitlines())
     # a condition whose definition changed is not mixed with its earlier runs
     monkeypatch.setitem(study.CONDITIONS, "graph-slow", study.Condition(graphs=True, train={"graph_learning_rate": 1e-4}, lever_of="graph"))

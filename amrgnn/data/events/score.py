@@ -10,6 +10,8 @@ micro precision, recall and F1 (in percent) over all sentences:
 ``arg_cls``       argument offsets + event type + role
 ``arg_id_plus``   ``arg_id`` + the trigger's offsets (TextEE)
 ``arg_cls_plus``  ``arg_cls`` + the trigger's offsets (TextEE)
+``arg_span``      argument offsets + the trigger's offsets, no type, no role: for comparing
+                  across event schemas (cross-domain); in ``summary()``, not in ``METRICS``
 ================  =========================================================================
 
 Predictions are matched to gold sentences by id (``wnd_id``, else ``sent_id``, else
@@ -27,9 +29,13 @@ from typing import Any
 
 from .records import Sentence
 
-__all__ = ["METRICS", "EEScore", "PRF", "score_events", "write_per_type_csv"]
+__all__ = ["METRICS", "SCHEMA_FREE_METRICS", "EEScore", "PRF", "score_events", "write_per_type_csv"]
 
 METRICS = ("trigger_id", "trigger_cls", "arg_id", "arg_cls", "arg_id_plus", "arg_cls_plus")
+#: metrics that compare across event schemas (no type, no role): ``arg_span`` matches an argument
+#: by its span and its trigger's span (cross-domain transfer between corpora sharing no type)
+SCHEMA_FREE_METRICS = ("arg_span",)
+_ALL = METRICS + SCHEMA_FREE_METRICS
 
 
 @dataclass
@@ -66,7 +72,7 @@ class PRF:
 class EEScore:
     """Scores, per-type counts and how the sentences matched up."""
 
-    metrics: dict[str, PRF] = field(default_factory=lambda: {m: PRF() for m in METRICS})
+    metrics: dict[str, PRF] = field(default_factory=lambda: {m: PRF() for m in _ALL})
     per_type: dict[str, dict[str, PRF]] = field(default_factory=dict)
     sentences: int = 0
     missing_predictions: int = 0
@@ -83,6 +89,7 @@ class EEScore:
     def summary(self) -> dict[str, Any]:
         return {
             **self.as_dict(),
+            **{m: self.metrics[m].as_dict() for m in SCHEMA_FREE_METRICS},
             "sentences": self.sentences,
             "missing_predictions": self.missing_predictions,
             "unmatched_predictions": len(self.unmatched_predictions),
@@ -90,7 +97,7 @@ class EEScore:
 
 
 def _tuples(sent: Sentence) -> dict[str, set]:
-    out: dict[str, set] = {m: set() for m in METRICS}
+    out: dict[str, set] = {m: set() for m in _ALL}
     for ev in sent.events:
         out["trigger_id"].add((ev.start, ev.end))
         out["trigger_cls"].add((ev.start, ev.end, ev.type))
@@ -99,6 +106,7 @@ def _tuples(sent: Sentence) -> dict[str, set]:
             out["arg_cls"].add((a.start, a.end, ev.type, a.role))
             out["arg_id_plus"].add((ev.start, ev.end, a.start, a.end, ev.type))
             out["arg_cls_plus"].add((ev.start, ev.end, a.start, a.end, ev.type, a.role))
+            out["arg_span"].add((ev.start, ev.end, a.start, a.end))
     return out
 
 
@@ -118,7 +126,7 @@ def score_events(gold: Sequence[Sentence], pred: Iterable[Sentence]) -> EEScore:
     for s in pred:
         predicted[s.id] = s
     gold_ids = set()
-    empty: dict[str, set] = {m: set() for m in METRICS}
+    empty: dict[str, set] = {m: set() for m in _ALL}
     for g in gold:
         gold_ids.add(g.id)
         result.sentences += 1
@@ -128,7 +136,7 @@ def score_events(gold: Sequence[Sentence], pred: Iterable[Sentence]) -> EEScore:
         else:
             result.missing_predictions += 1
             pt = empty
-        for m in METRICS:
+        for m in _ALL:
             result.metrics[m].add(pt[m], gt[m])
         gtype, ptype = _by_type(gt), _by_type(pt)
         for t in set(gtype) | set(ptype):
@@ -139,7 +147,7 @@ def score_events(gold: Sequence[Sentence], pred: Iterable[Sentence]) -> EEScore:
         if sid not in gold_ids:
             result.unmatched_predictions.append(sid)
             pt = _tuples(s)
-            for m in METRICS:
+            for m in _ALL:
                 result.metrics[m].add(pt[m], set())
             for t, items in _by_type(pt).items():
                 row = result.per_type.setdefault(t, {"trigger_cls": PRF(), "arg_cls": PRF()})

@@ -61,7 +61,10 @@ def resolve_pipeline_graphs(model: AMRDebertaForEventExtraction, override: str |
         raise UsageError(f"{model_dir}: trained with graphs from {spec!r}, which are matched to corpus sentences by id; "
                          "new text needs a parser: pass graphs='predicted:DIR' (a train-parser model) or 'amrlib'")
     if source.kind == "predicted" and not Path(source.arg).is_dir():
-        raise MissingInputError(f"{model_dir}: its graph predictor {source.arg} is not there; pass graphs='predicted:DIR'")
+        beside = model_dir / source.arg  # a relative path saved at training: also tried from the model directory
+        if Path(source.arg).is_absolute() or not beside.is_dir():
+            raise MissingInputError(f"{model_dir}: its graph predictor {source.arg} is not there; pass graphs='predicted:DIR'")
+        spec = f"predicted:{beside}"
     return spec
 
 
@@ -126,9 +129,10 @@ class EventExtractionPipeline(Pipeline):
     def postprocess(self, model_outputs: dict[str, Any]) -> dict[str, Any]:
         return _record(model_outputs["text"], model_outputs["sentences"], model_outputs["decoded"])
 
-    def __call__(self, inputs: str | Sequence[str] | Sequence[Sequence[str]], batch_size: int = 16,
+    def __call__(self, inputs: str | Sequence[str] | Sequence[Sequence[str]], batch_size: int | None = None,
                  split_sentences: bool = True, **kwargs: Any) -> dict[str, Any] | list[dict[str, Any]]:
-        """One record for a string; a list of records for a list of strings or of word lists.
+        """One record for a string; a list of records for a list of strings or of word lists (a
+        single pre-tokenised sentence is ``[words]``: a flat list of strings is a list of texts).
 
         Each record: ``{"text", "sentences": [{"start", "end"}], "events": [{"type", "score",
         "sentence", "trigger": {"text", "start", "end"}, "arguments": [{"role", "text", "start",
@@ -136,6 +140,7 @@ class EventExtractionPipeline(Pipeline):
         """
         if kwargs:
             raise TypeError(f"unexpected arguments {sorted(kwargs)}")
+        batch_size = batch_size or getattr(self, "_batch_size", None) or 16  # the call's, the pipeline's, or 16
         single = isinstance(inputs, str)
         items = [inputs] if single else list(inputs)
         docs = [self.preprocess(x, split_sentences) for x in items]

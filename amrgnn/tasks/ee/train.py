@@ -245,8 +245,10 @@ def fit_event_model(
     for name, sents in splits.items():
         if name == "train":
             continue
+        # a split without entity mentions gets the tagger's candidates, as predict-ee gives it
+        own = "predicted" if predicted or (tagger and not any(x.entities for x in sents)) else "given"
         preds = predict_sentences(trainer.model, sents, enc[name], collator, batch_size=cfg.eval_batch_size,
-                                  candidates="predicted" if predicted else "given", device=args.device)
+                                  candidates=own, device=args.device)
         write_predictions(preds, out / f"predictions.{name}.jsonl")
         score = score_events(sents, preds)
         write_per_type_csv(score, out / f"scores.{name}.per_type.csv")
