@@ -55,7 +55,9 @@ def test_low_resource_curve(backbone, corpus, tmp_path, capsys, monkeypatch):
     import pandas as pd
 
     table = pd.read_csv(out / "results.csv")
-    assert len(table) == 6 * 2 * 6 and set(table["split"]) == {"dev", "test"}
+    from amrgnn.tasks.ee.score import METRICS, SCHEMA_FREE_METRICS
+
+    assert len(table) == 6 * 2 * len(METRICS + SCHEMA_FREE_METRICS) and set(table["split"]) == {"dev", "test"}
     for r in results:
         row = table[(table["size"] == r["size"]) & (table["seed"] == r["seed"]) & (table["split"] == "test")
                     & (table["metric"] == "arg_cls")]
