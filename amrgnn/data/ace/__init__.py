@@ -2,7 +2,7 @@
 with exact offset maps (:mod:`.source`), annotation files (:mod:`.apf`, :mod:`.ere`), the offset
 convention decided and verified span by span (:mod:`.offsets`), sentences on exact token
 boundaries (:mod:`.sentences`), the variants (:mod:`.variants`), the conversion with its counts
-(:mod:`.convert`), the shipped splits (:mod:`.splits`) and the command's driver (:mod:`.prepare`).
+(:mod:`.convert`), the standard splits (:mod:`.splits`, read from the shared data folder) and the command's driver (:mod:`.prepare`).
 """
 
 from .convert import Counts, convert_document

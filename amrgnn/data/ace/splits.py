@@ -1,6 +1,7 @@
-"""The standard document splits, shipped as package data (``amrgnn/resources/splits``, copied
-byte for byte from the id lists of ``../shared/data/ace05-splits`` and ``ere-splits``), their
-published per-split counts, and a user's own split directory."""
+"""The standard document splits, read in place from the id lists of ``ace05-splits`` and
+``ere-splits`` in the shared data folder (``$AMRGNN_SHARED_DATA``, default ``../shared/data`` beside
+the project), their published per-split counts (``amrgnn/resources/splits/published.json``), and a
+user's own split directory."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from ...errors import MissingInputError, UsageError
 
-__all__ = ["PARTS", "SPLITS", "published_counts", "read_split_dir", "split_ids"]
+__all__ = ["PARTS", "SPLITS", "published_counts", "read_split_dir", "shared_splits", "split_ids"]
 
 PARTS = ("train", "dev", "test")
 SPLITS = {
@@ -22,8 +23,22 @@ SPLITS = {
 }
 
 
+#: the shared data folder's split lists per corpus
+SPLIT_FOLDERS = {"ace05": "ace05-splits", "ere": "ere-splits"}
+
+
 def _root():
     return files("amrgnn") / "resources" / "splits"
+
+
+def shared_splits(corpus: str) -> Path:
+    """The folder of ``corpus``'s split lists (an error naming it, and ``--split-dir``, when absent)."""
+    shared = Path(os.environ.get("AMRGNN_SHARED_DATA", Path(__file__).resolve().parents[3].parent / "shared" / "data"))
+    folder = shared / SPLIT_FOLDERS[corpus]
+    if not folder.is_dir():
+        raise MissingInputError(f"{folder}: the {corpus} split lists are not there (set AMRGNN_SHARED_DATA to the folder "
+                                "holding ace05-splits/ and ere-splits/, or pass --split-dir DIR with train/dev/test.txt)")
+    return folder
 
 
 def _lines(text: str) -> list[str]:
@@ -31,11 +46,11 @@ def _lines(text: str) -> list[str]:
 
 
 def split_ids(corpus: str, name: str) -> dict[str, list[str]]:
-    """``{part: [document id, ...]}`` of a shipped split (``oneie`` rows give a path below
+    """``{part: [document id, ...]}`` of a standard split (``oneie`` rows give a path below
     ``data/English/``; its last component is the id)."""
     if name not in SPLITS.get(corpus, ()):
         raise UsageError(f"no split {name!r} for {corpus}; choose from {', '.join(SPLITS.get(corpus, ()))} or pass --split-dir")
-    base = _root() / corpus
+    base = shared_splits(corpus)
     if name == "oneie":
         out: dict[str, list[str]] = {p: [] for p in PARTS}
         for row in _lines((base / "oneie-split.csv").read_text(encoding="utf-8"))[1:]:
