@@ -9,14 +9,18 @@
 # 4. train-ee: text only, and with predicted graphs from the MLGM checkpoint;
 # 5. the continual protocol on data/streams/ace05-5tasks.json (finetune, replay, joint; text and graphs);
 # 6. low-resource at DEGREE's document counts (5 .. 400 of 529), text and graphs;
-# 7. cross-domain by ACE genre, text and graphs;
+# 7. cross-domain by ACE genre (a split drawn per genre: `prepare --split genres`), trained on the news
+#    genres bn+nw and scored on every genre, as in Nguyen & Grishman (2015), text and graphs;
 # 8. the "does AMR help" study (benchmarks/study.py) on the prepared ACE05-E files;
 # 9. one table (amrgnn report) and where the numbers stand against OneIE's published ACE05-E results.
 #
 # Environment: OUT (default out/ace2005), PY (default .venv/bin/python), SEEDS (default 1,2,3),
 # EPOCHS (event extraction, default 16), MLGM_EPOCHS (default 3), PARSER_EPOCHS (default 8),
 # BACKBONE (default offline), EXTRA (options added to every training command, e.g. "--max-steps 2"
-# for a smoke run), PREPARE_ARGS (default "--split oneie"; e.g. "--split-dir DIR"), DRY_RUN=1 (prepare only; print every later command instead of running it).
+# for a smoke run), PREPARE_ARGS (default "--split oneie"; e.g. "--split-dir DIR"), LOWRES_SIZES (the
+# low-resource sizes, default DEGREE's), STREAMS (the continual task order, default
+# data/streams/ace05-5tasks.json), SOURCE_GENRES (cross-domain training genres, default bn,nw), STUDY_ARGS (options added to the study, e.g. "--sizes 10% 25%"),
+# DRY_RUN=1 (prepare only; print every later command instead of running it).
 # A finished stage leaves OUT/<stage>.done and is skipped when the script is run again.
 set -euo pipefail
 
@@ -58,6 +62,9 @@ stage() {  # stage NAME COMMAND...: run once (OUT/NAME.done), or print it under 
 # shellcheck disable=SC2086
 amrgnn prepare ace2005 "$ACE" --out "$OUT/data" --variant ace05-e ${PREPARE_ARGS:---split oneie}
 DATA=(--train "$OUT/data/train.json" --dev "$OUT/data/dev.json" --test "$OUT/data/test.json" --format oneie)
+# the standard split tests on newswire only; cross-domain by genre needs every genre's own test documents
+amrgnn prepare ace2005 "$ACE" --out "$OUT/data-genres" --variant ace05-e --split genres
+GENRES=(--train "$OUT/data-genres/train.json" --dev "$OUT/data-genres/dev.json" --test "$OUT/data-genres/test.json" --format oneie)
 
 # 2-3. AMR graphs for pre-training and the predictor
 if [[ -n "$AMR3" ]]; then
@@ -84,19 +91,23 @@ stage ee-amr amrgnn train-ee "${DATA[@]}" --output-dir "$OUT/ee-amr" --backbone 
 
 # 5-7. the protocols, text and graphs side by side
 # shellcheck disable=SC2086
-stage continual amrgnn continual "${DATA[@]}" --output-dir "$OUT/continual" --streams "$HERE/data/streams/ace05-5tasks.json" \
+stage continual amrgnn continual "${DATA[@]}" --output-dir "$OUT/continual" --streams "${STREAMS:-$HERE/data/streams/ace05-5tasks.json}" \
     --method finetune,replay,joint --graphs none --graphs "$GRAPHS" --seeds "$SEEDS" --backbone "$BACKBONE" --no-progress $EXTRA
 # shellcheck disable=SC2086
 stage low-resource amrgnn low-resource "${DATA[@]}" --output-dir "$OUT/low-resource" --unit documents --seeds "$SEEDS" \
+    ${LOWRES_SIZES:+--sizes $LOWRES_SIZES} \
     --graphs none --graphs "$GRAPHS" --backbone "$BACKBONE" --epochs "$EPOCHS" --no-progress $EXTRA
 # shellcheck disable=SC2086
-stage cross-domain amrgnn cross-domain "${DATA[@]}" --output-dir "$OUT/cross-domain" --seeds "$SEEDS" \
+stage cross-domain amrgnn cross-domain "${GENRES[@]}" --output-dir "$OUT/cross-domain" --seeds "$SEEDS" \
+    --domain-map "$OUT/data-genres/domains.json" --train-domains "${SOURCE_GENRES:-bn,nw}" \
     --graphs none --graphs "$GRAPHS" --backbone "$BACKBONE" --epochs "$EPOCHS" --no-progress $EXTRA
 
 # 8. the "does AMR help" study on ACE05-E (its own matrix of conditions, reusing the MLGM model and predictor)
+# shellcheck disable=SC2086
 stage study "$PY" "$HERE/benchmarks/study.py" --train "$OUT/data/train.json" --dev "$OUT/data/dev.json" --dev-docs none \
     --test "$OUT/data/test.json" --test-docs none --target-test none --format oneie --seeds "$SEEDS" \
-    --mlgm "$OUT/mlgm" --predictor "$OUT/parser" --output-dir "$OUT/study" --json "$OUT/study.json" --epochs "$EPOCHS"
+    --mlgm "$OUT/mlgm" --predictor "$OUT/parser" --output-dir "$OUT/study" --json "$OUT/study.json" --epochs "$EPOCHS" \
+    --backbone "$BACKBONE" --no-progress ${STUDY_ARGS:-}
 
 # 9. one table, and OneIE's published ACE05-E test F1 (Lin et al. 2020, Table 3) beside our train-ee runs
 stage report amrgnn report "$OUT/ee-text" "$OUT/ee-amr" "$OUT/continual" "$OUT/low-resource" "$OUT/cross-domain" --output-dir "$OUT/report"
@@ -111,7 +122,7 @@ print(f"{'OneIE (paper)':<16}" + "".join(f"{v:>13.1f}" for v in oneie.values()))
 for run in ("ee-text", "ee-amr"):
     f = out / run / "scores.test.json"
     d = json.loads(f.read_text()) if f.is_file() else {}
-    cells = [f"{100 * d[k]['f1']:>13.1f}" if k in d else f"{'-':>13}" for k in oneie]
+    cells = [f"{d[k]['f1']:>13.1f}" if k in d else f"{'-':>13}" for k in oneie]
     print(f"{run:<16}" + "".join(cells))
 print(f"tables: {out / 'report' / 'report.md'}, {out / 'study' / 'report.md'}")
 PYEOF

@@ -71,10 +71,13 @@ class Condition:
         return out
 
 
-#: MLGM pre-training variants: MLGMConfig fields over the study's MLGM recipe (see ensure_mlgm)
+#: MLGM pre-training variants: MLGMConfig fields over the study's MLGM recipe (see ensure_mlgm), or
+#: ``{"interpolate": a}``: no training, the weights ``(1 - a) * plain + a * mlgm`` of the encoder the two
+#: share (the MLGM-only graph terms and heads as MLGM left them), as in weight-space ensembling (WiSE-FT)
 MLGM_VARIANTS: dict[str, dict[str, Any]] = {
     "mlgm": {},
     "mlgm-gentle": {"learning_rate": 3e-5, "epochs": 1.0},
+    "mlgm-avg": {"interpolate": 0.5},
 }
 
 CONDITIONS: dict[str, Condition] = {
@@ -94,6 +97,16 @@ CONDITIONS: dict[str, Condition] = {
                              help="MLGM at learning rate 3e-5 for 1 epoch (instead of 1e-4 for 3): less forgetting"),
     "scaffold-0.3": Condition(scaffold=True, train={"scaffold_weight": 0.3}, lever_of="scaffold",
                               help="scaffold loss weight 0.3 instead of 1.0"),
+    "mlgm-avg": Condition(backbone="mlgm-avg", lever_of="mlgm",
+                          help="the average of the plain and the MLGM encoder's weights (less forgetting, no training)"),
+    "amr-avg": Condition(backbone="mlgm-avg", graphs=True, lever_of="amr",
+                         help="the averaged encoder (mlgm-avg) with predicted graphs"),
+    # (no "amr-slow": with an MLGM backbone the graph terms are pre-trained and already train at the
+    # encoder's learning rate; graph_learning_rate=5e-5 reproduced the amr runs bit for bit, 3 seeds)
+    "mlgm-avg-scaffold": Condition(backbone="mlgm-avg", scaffold=True, train={"scaffold_weight": 0.3}, lever_of="mlgm-avg",
+                                   help="the averaged encoder with the scaffold loss at weight 0.3 (no graph at test time)"),
+    "amr-avg-scaffold": Condition(backbone="mlgm-avg", graphs=True, scaffold=True, train={"scaffold_weight": 0.3},
+                                  lever_of="amr-avg", help="the averaged encoder, predicted graphs and the scaffold loss at 0.3"),
 }
 MAIN_CONDITIONS = tuple(k for k, c in CONDITIONS.items() if c.lever_of is None)
 
@@ -122,6 +135,8 @@ def ensure_mlgm(args: argparse.Namespace, backbone: Path, variant: str = "mlgm")
     out = Path(args.output_dir) / variant
     if (out / "model.safetensors").is_file() and (out / "mlgm_done.json").is_file():
         return out
+    if "interpolate" in MLGM_VARIANTS[variant]:
+        return interpolate_checkpoint(backbone, ensure_mlgm(args, backbone), out, MLGM_VARIANTS[variant]["interpolate"])
     from amrgnn.tasks.mlgm import run_pretraining
     from amrgnn.tasks.mlgm_config import MLGMConfig
     from amrgnn.tasks.training import last_complete_checkpoint
@@ -137,6 +152,33 @@ def ensure_mlgm(args: argparse.Namespace, backbone: Path, variant: str = "mlgm")
     result = run_pretraining(cfg)
     (out / "mlgm_done.json").write_text(json.dumps({"seconds": time.perf_counter() - t0, "config": asdict(cfg),
                                                    "result": result}, indent=2, default=str), encoding="utf-8")
+    return out
+
+
+def interpolate_checkpoint(plain: Path, mlgm: Path, out: Path, alpha: float) -> Path:
+    """Write ``(1 - alpha) * plain + alpha * mlgm`` for every encoder weight the two share (the plain
+    backbone's names lack MLGM's ``deberta.`` prefix); MLGM's own weights (graph terms, heads) are kept."""
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    base, tuned = load_file(str(plain / "model.safetensors")), load_file(str(mlgm / "model.safetensors"))
+    mixed, shared = {}, 0
+    for name, value in tuned.items():
+        other = base.get(name.removeprefix("deberta."))
+        if other is not None and other.shape == value.shape:
+            value, shared = (1 - alpha) * other + alpha * value, shared + 1
+        mixed[name] = value.contiguous()
+    if shared != len(base):
+        raise SystemExit(f"{plain} and {mlgm}: only {shared} of the backbone's {len(base)} weights have a counterpart")
+    out.mkdir(parents=True, exist_ok=True)
+    for f in mlgm.iterdir():
+        if f.is_file() and f.suffix in (".json", ".txt") and f.name != "mlgm_done.json":
+            shutil.copy2(f, out / f.name)
+    save_file(mixed, str(out / "model.safetensors"), metadata={"format": "pt"})
+    (out / "mlgm_done.json").write_text(json.dumps({"interpolate": alpha, "plain": str(plain), "mlgm": str(mlgm),
+                                                   "shared_weights": shared}, indent=2), encoding="utf-8")
+    logger.info("interpolated %d shared weights (alpha %.2f) into %s", shared, alpha, out)
     return out
 
 

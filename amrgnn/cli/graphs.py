@@ -56,14 +56,15 @@ def _add_prepare_events(kinds: Any) -> None:
     a.add_argument("release", type=Path, metavar="LDC2006T06_DIR", help="the release (or its data/English)")
     a.add_argument("--variant", choices=("ace05-e", "ace05-e+"), default="ace05-e",
                    help="ace05-e drops pronoun mentions/arguments and multi-token triggers; ace05-e+ keeps them (default: ace05-e)")
-    a.add_argument("--split", help=f"oneie (529/30/40 documents) or {splits} (481/59/59) (default: oneie)")
+    a.add_argument("--split", help=f"oneie (529/30/40 documents), {splits} (481/59/59), or genres (drawn per genre: "
+                                   "20%% test, 10%% dev, for cross-domain by genre) (default: oneie)")
     e = kinds.add_parser(
         "ere",
         help="Rich ERE English (LDC2015E29, E68, E78) -> OneIE-layout train/dev/test.json + summary.json",
         description="Read Rich ERE source/ and ere/*.rich_ere.xml of each release, like `prepare ace2005`.",
     )
     e.add_argument("releases", nargs="+", type=Path, metavar="ERE_DIR", help="release directories")
-    e.add_argument("--split", help=f"{splits} (232/28/28) (default: textee1)")
+    e.add_argument("--split", help=f"{splits} (232/28/28), or genres (drawn per release folder) (default: textee1)")
     for p in (a, e):
         p.add_argument("--out", required=True, type=Path, help="output directory")
         p.add_argument("--split-dir", type=Path, metavar="DIR", help="your own split: DIR/train.txt, dev.txt, test.txt (document ids)")
@@ -155,7 +156,7 @@ def _run_prepare_events(args: argparse.Namespace) -> int:
         existing_path(*args.releases)
         summary = prepare_ere(args.releases, args.out, split=args.split, split_dir=args.split_dir, skip_invalid=args.skip_invalid)
     _print_event_summary(summary)
-    print(f"wrote {args.out / 'train.json'}, dev.json, test.json and summary.json")
+    print(f"wrote {args.out / 'train.json'}, dev.json, test.json, summary.json and domains.json")
     return 0
 
 

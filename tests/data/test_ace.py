@@ -254,11 +254,27 @@ def test_standard_splits_are_read_from_the_shared_id_lists(monkeypatch, tmp_path
         split_ids("ace05", "textee2")
 
 
+def test_genre_split_is_stratified_and_deterministic():
+    from amrgnn.data.ace.splits import genre_split
+
+    groups = {f"{g}-{i:02d}": g for g, n in (("bn", 20), ("cts", 7), ("un", 2)) for i in range(n)}
+    a, b = genre_split(groups), genre_split(dict(reversed(list(groups.items()))))
+    assert a == b and a != genre_split(groups, seed=1)
+    per = {p: sorted(groups[d] for d in a[p]) for p in a}
+    # bn: round(20 * .2) = 4 test, 2 dev; cts: round(1.4) = 1 test, max(round(.7), 1) = 1 dev; un (2 < 3): all train
+    assert per == {"test": ["bn"] * 4 + ["cts"], "dev": ["bn"] * 2 + ["cts"], "train": ["bn"] * 14 + ["cts"] * 5 + ["un"] * 2}
+    assert sorted(d for p in a.values() for d in p) == sorted(groups)  # each document once
+
+
 def test_cli_end_to_end(tmp_path, capsys):
     assert main(["prepare", "ace2005", str(FIXTURE), "--out", str(tmp_path), "--split-dir", str(SPLIT), "--variant", "ace05-e+"]) == 0
     printed = capsys.readouterr().out
     assert "train" in printed and "offset convention by document: tags-removed 2, indistinguishable 4" in printed
-    assert {p.name for p in tmp_path.iterdir()} == {"train.json", "dev.json", "test.json", "summary.json"}
+    assert {p.name for p in tmp_path.iterdir()} == {"train.json", "dev.json", "test.json", "summary.json", "domains.json", "split"}
+    # the split as id lists (read back by --split-dir) and each document's genre folder
+    assert [(tmp_path / "split" / f"{p}.txt").read_text().split() for p in ("train", "dev", "test")] == \
+        [(SPLIT / f"{p}.txt").read_text().split() for p in ("train", "dev", "test")]
+    assert json.loads((tmp_path / "domains.json").read_text()) == {f"{g.upper()}_TEST_0001": g for g in ("bc", "bn", "cts", "nw", "un", "wl")}
     # a shipped split with documents missing: counted with --skip-invalid, published counts beside ours
     assert main(["prepare", "ace2005", str(FIXTURE), "--out", str(tmp_path / "t"), "--split", "textee2", "--skip-invalid"]) == 0
     out = capsys.readouterr()

@@ -193,3 +193,37 @@ def test_study_continual(setup):
     want = by["graph", "joint"]["test"]["trigger_cls"]["average"] - by["text", "joint"]["test"]["trigger_cls"]["average"]
     assert row[9].strip() == f"{want:.1f}"
     assert (out / "continual.png").stat().st_size > 0
+
+
+def test_interpolated_mlgm_checkpoint_is_the_weighted_average(tmp_path):
+    """``mlgm-avg``: every weight the plain backbone shares with the MLGM checkpoint (which names it
+    with ``deberta.``) is ``(1 - a) * plain + a * mlgm``; MLGM's own weights are kept as they are."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    study = _study()
+    plain = make_tiny_backbone(tmp_path / "plain", [SAMPLE])
+    base = load_file(str(plain / "model.safetensors"))
+    mlgm = tmp_path / "mlgm"
+    mlgm.mkdir()
+    torch.manual_seed(0)
+    tuned = {f"deberta.{k}": v + torch.randn_like(v) for k, v in base.items()}
+    tuned["deberta.encoder.layer.0.attention.self.graph_key_proj.weight"] = torch.randn(32, 8)
+    tuned["cls.predictions.bias"] = torch.randn(5)
+    save_file(tuned, str(mlgm / "model.safetensors"))
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        (mlgm / name).write_text((plain / name).read_text())
+    out = study.interpolate_checkpoint(plain, mlgm, tmp_path / "avg", 0.25)
+    mixed = load_file(str(out / "model.safetensors"))
+    assert set(mixed) == set(tuned)
+    for k, v in base.items():
+        torch.testing.assert_close(mixed[f"deberta.{k}"], 0.75 * v + 0.25 * tuned[f"deberta.{k}"])
+    for k in ("deberta.encoder.layer.0.attention.self.graph_key_proj.weight", "cls.predictions.bias"):
+        assert torch.equal(mixed[k], tuned[k])
+    assert (out / "config.json").read_text() == (plain / "config.json").read_text()
+    assert json.loads((out / "mlgm_done.json").read_text())["shared_weights"] == len(base)
+    # a backbone weight without a counterpart is an error, not a silent half-average
+    del tuned["deberta.embeddings.word_embeddings.weight"]
+    save_file(tuned, str(mlgm / "model.safetensors"))
+    with pytest.raises(SystemExit, match="have a counterpart"):
+        study.interpolate_checkpoint(plain, mlgm, tmp_path / "avg2", 0.5)

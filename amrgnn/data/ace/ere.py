@@ -108,7 +108,7 @@ def prepare_ere(
     """Prepare Rich ERE English event extraction data over one or more releases."""
     if not releases:
         raise UsageError("name at least one Rich ERE release directory")
-    parts, name = resolve_split("ere", split, split_dir)
     docs = ere_release(list(releases))
+    parts, name = resolve_split("ere", split, split_dir, docs)
     return prepare_documents("ere", docs, parts, out, variant=VARIANTS["ere"], read=_read, conventions=ERE_CONVENTIONS,
                              split_name=name, skip_invalid=skip_invalid, release=", ".join(map(str, releases)))

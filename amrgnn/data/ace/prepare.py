@@ -1,6 +1,8 @@
 """``amrgnn prepare ace2005`` / ``ere``: a release directory and a document split -> ``train.json``,
-``dev.json``, ``test.json`` (OneIE JSON lines, read by ``--format oneie``) and ``summary.json``
-(the counts of each part beside the published ones, with the reasons for every difference)."""
+``dev.json``, ``test.json`` (OneIE JSON lines, read by ``--format oneie``), ``summary.json``
+(the counts of each part beside the published ones, with the reasons for every difference) and
+``domains.json`` (document id -> the genre folder it came from, for ``cross-domain --domain-map``),
+and the split's id lists in ``split/`` (``--split-dir`` reads them back)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,15 @@ from .errors import SourceFormatError
 from .model import AnnotatedDocument
 from .release import DocumentFiles, ace_release
 from .source import ACE_MARKUP, SourceText, read_source
-from .splits import PARTS, published_counts, read_split_dir, split_ids
+from .splits import (
+    GENRE_SPLIT,
+    PARTS,
+    genre_split,
+    published_counts,
+    read_split_dir,
+    split_ids,
+    write_split_dir,
+)
 from .variants import VARIANTS, Variant
 
 __all__ = ["ACE_CONVENTIONS", "prepare_ace2005", "prepare_documents"]
@@ -71,6 +81,7 @@ def prepare_documents(
                                "skipped_documents": {}, "published": None, "differences": []}
     published, source_note = published_counts(corpus, split_name, variant.name)
     totals = Counts()
+    domains: dict[str, str] = {}
     for part in PARTS:
         counts, skipped = Counts(), Counter()
         examples: list[str] = []
@@ -89,6 +100,7 @@ def prepare_documents(
                     examples.append(str(e))
                     continue
                 records, c = convert_document(source, doc, variant, conventions=conventions)
+                domains[doc_id] = docs[doc_id].group
                 for rec in records:
                     f.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 counts.add(c)
@@ -107,16 +119,22 @@ def prepare_documents(
         summary["published"] = {"counts": published, "source": source_note}
     with open(out_dir / "summary.json", "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=1, ensure_ascii=False)
+    write_split_dir(parts, out_dir / "split")
+    with open(out_dir / "domains.json", "w", encoding="utf-8") as f:
+        json.dump(domains, f, indent=1, sort_keys=True)
     return summary
 
 
-def resolve_split(corpus: str, split: str | None, split_dir: str | os.PathLike | None) -> tuple[dict[str, list[str]], str | None]:
-    """The parts of ``--split`` or ``--split-dir`` (not both)."""
+def resolve_split(corpus: str, split: str | None, split_dir: str | os.PathLike | None,
+                  docs: dict[str, DocumentFiles]) -> tuple[dict[str, list[str]], str | None]:
+    """The parts of ``--split`` or ``--split-dir`` (not both); ``genres`` draws one per genre of ``docs``."""
     if split and split_dir:
         raise UsageError("pass --split or --split-dir, not both")
     if split_dir:
         return read_split_dir(split_dir), None
     name = split or ("oneie" if corpus == "ace05" else "textee1")
+    if name == GENRE_SPLIT:
+        return genre_split({d: f.group for d, f in docs.items()}), name
     return split_ids(corpus, name), name
 
 
@@ -128,7 +146,7 @@ def prepare_ace2005(
     ``ace05-e`` and ``ace05-e+`` keep)."""
     if variant not in ("ace05-e", "ace05-e+"):
         raise UsageError(f"--variant must be ace05-e or ace05-e+, not {variant!r}")
-    parts, name = resolve_split("ace05", split, split_dir)
     docs = ace_release(release)
+    parts, name = resolve_split("ace05", split, split_dir, docs)
     return prepare_documents("ace05", docs, parts, out, variant=VARIANTS[variant], read=_read_ace,
                              conventions=ACE_CONVENTIONS, split_name=name, skip_invalid=skip_invalid, release=str(release))

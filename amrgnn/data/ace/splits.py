@@ -14,7 +14,8 @@ from typing import Any
 
 from ...errors import MissingInputError, UsageError
 
-__all__ = ["PARTS", "SPLITS", "published_counts", "read_split_dir", "shared_splits", "split_ids"]
+__all__ = ["GENRE_SPLIT", "PARTS", "SPLITS", "genre_split", "published_counts", "read_split_dir", "shared_splits",
+           "split_ids", "write_split_dir"]
 
 PARTS = ("train", "dev", "test")
 SPLITS = {
@@ -22,6 +23,9 @@ SPLITS = {
     "ere": tuple(f"textee{i}" for i in range(1, 6)),
 }
 
+
+#: the split drawn per genre (see genre_split): no published document split gives every genre a test part
+GENRE_SPLIT = "genres"
 
 #: the shared data folder's split lists per corpus
 SPLIT_FOLDERS = {"ace05": "ace05-splits", "ere": "ere-splits"}
@@ -49,7 +53,7 @@ def split_ids(corpus: str, name: str) -> dict[str, list[str]]:
     """``{part: [document id, ...]}`` of a standard split (``oneie`` rows give a path below
     ``data/English/``; its last component is the id)."""
     if name not in SPLITS.get(corpus, ()):
-        raise UsageError(f"no split {name!r} for {corpus}; choose from {', '.join(SPLITS.get(corpus, ()))} or pass --split-dir")
+        raise UsageError(f"no split {name!r} for {corpus}; choose from {', '.join(SPLITS.get(corpus, ()))}, {GENRE_SPLIT} or pass --split-dir")
     base = shared_splits(corpus)
     if name == "oneie":
         out: dict[str, list[str]] = {p: [] for p in PARTS}
@@ -59,6 +63,37 @@ def split_ids(corpus: str, name: str) -> dict[str, list[str]]:
         return out
     folder = base / f"textee-split{name.removeprefix('textee')}"
     return {p: _lines((folder / f"{p}.txt").read_text(encoding="utf-8")) for p in PARTS}
+
+
+def genre_split(groups: dict[str, str], *, seed: int = 0, dev: float = 0.1, test: float = 0.2) -> dict[str, list[str]]:
+    """A document split stratified by genre, for cross-domain work (``--split genres``): within each
+    genre (``groups``: document id -> genre folder), the sorted ids shuffled by ``seed``, then
+    ``round(n * test)`` test and ``round(n * dev)`` dev documents (at least one each when the genre has
+    three or more), the rest train. Deterministic: the same release and seed give the same lists."""
+    import random
+
+    by_genre: dict[str, list[str]] = {}
+    for doc_id, genre in sorted(groups.items()):
+        by_genre.setdefault(genre, []).append(doc_id)
+    out: dict[str, list[str]] = {p: [] for p in PARTS}
+    for genre, ids in sorted(by_genre.items()):
+        random.Random(f"{seed}:{genre}").shuffle(ids)
+        n = len(ids)
+        n_test = max(round(n * test), 1) if n >= 3 else 0
+        n_dev = max(round(n * dev), 1) if n >= 3 else 0
+        out["test"] += sorted(ids[:n_test])
+        out["dev"] += sorted(ids[n_test:n_test + n_dev])
+        out["train"] += sorted(ids[n_test + n_dev:])
+    return out
+
+
+def write_split_dir(parts: dict[str, list[str]], path: str | os.PathLike) -> Path:
+    """Write ``train.txt``, ``dev.txt``, ``test.txt`` (one document id a line; :func:`read_split_dir` reads them)."""
+    d = Path(path)
+    d.mkdir(parents=True, exist_ok=True)
+    for part in PARTS:
+        (d / f"{part}.txt").write_text("".join(f"{i}\n" for i in parts[part]), encoding="utf-8")
+    return d
 
 
 def read_split_dir(path: str | os.PathLike) -> dict[str, list[str]]:
