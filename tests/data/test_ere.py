@@ -30,13 +30,34 @@ def test_offsets_count_the_source_markup_and_references(tmp_path):
     assert recs[0]["tokens"][:3] == ["Ajax", "&", "Sons"]
     assert all("farmer_joe" not in r["sentence"] and "<" not in r["sentence"] for r in recs)
     ev = recs[0]["event_mentions"][0]
-    assert ev["event_type"] == "personnel:endposition"
-    assert sorted((a["role"], a["text"]) for a in ev["arguments"]) == [("entity", "Ajax & Sons"), ("person", "forty workers"), ("time", "yesterday")]
+    assert ev["event_type"] == "Personnel:End-Position"  # the file's personnel:endposition, with ACE's name
+    assert sorted((a["role"], a["text"]) for a in ev["arguments"]) == [("Entity", "Ajax & Sons"), ("Person", "forty workers"), ("Time", "yesterday")]
     for part in ("train", "dev"):
         stats = EventReadStats()
         sents = read_events(tmp_path / f"{part}.json", "oneie", stats=stats)
         assert stats.dropped == {} and len(sents) == summary["parts"][part]["sentences"]
         assert stats.arguments == summary["parts"][part]["arguments"]
+
+
+def test_ere_names_follow_ace():
+    from amrgnn.data.ace.ere import ERE_ONLY_EVENT_TYPES, ere_event_type, ere_role
+
+    assert ere_event_type("justice", "arrestjail") == ("Justice", "Arrest-Jail")
+    assert ere_event_type("movement", "transportperson") == ("Movement", "Transport-Person")
+    assert ere_event_type("business", "declarebankruptcy") == ("Business", "Declare-Bankruptcy")
+    assert ere_event_type("newkind", "thing") == ("newkind", "thing")  # outside the inventory: as written
+    # Rich ERE's 38 types as the files spell them: each gets a name, 31 of them ACE's
+    spelled = ("business:declarebankruptcy business:endorg business:mergeorg business:startorg conflict:attack "
+               "conflict:demonstrate contact:broadcast contact:contact contact:correspondence contact:meet justice:acquit "
+               "justice:appeal justice:arrestjail justice:chargeindict justice:convict justice:execute justice:extradite "
+               "justice:fine justice:pardon justice:releaseparole justice:sentence justice:sue justice:trialhearing "
+               "life:beborn life:die life:divorce life:injure life:marry manufacture:artifact movement:transportartifact "
+               "movement:transportperson personnel:elect personnel:endposition personnel:nominate personnel:startposition "
+               "transaction:transaction transaction:transfermoney transaction:transferownership").split()
+    names = {":".join(ere_event_type(*t.split(":"))) for t in spelled}
+    assert len(spelled) == len(names) == 38 and all(n[0].isupper() for n in names)
+    assert len(names - set(ERE_ONLY_EVENT_TYPES)) == 31 and set(ERE_ONLY_EVENT_TYPES) <= names
+    assert ere_role("attacker") == "Attacker" and ere_role("org") == "Org"
 
 
 def test_truncated_annotation_names_the_element(tmp_path):

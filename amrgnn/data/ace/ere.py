@@ -6,8 +6,11 @@ discussion forums (``<post author=... datetime=...>``, ``<quote>``) and entity r
 (the ``file`` convention of :mod:`.source`), which the per-span verification confirms or refutes per
 document exactly as for ACE. Entity mentions (``noun_type`` NAM / NOM / PRO) and fillers (times,
 values, titles, crimes: ``mention_type`` FILLER) are the candidates; event mentions of every hopper
-are the events, ``Type:Subtype`` as the file writes them (lower case), roles likewise. All
-mentions are kept (pronouns and multi-token triggers, as TextEE's ERE-EN).
+are the events. The file writes types and roles in lower case without hyphens
+(``justice:arrestjail``, ``attacker``); they are written with ACE's names (``Justice:Arrest-Jail``,
+``Attacker``) as TextEE's ERE-EN does, so that ACE and ERE types compare; a type outside the 38 of
+Rich ERE is kept as written (and shows in the summary's type count). All mentions are kept
+(pronouns and multi-token triggers, as TextEE's ERE-EN).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...errors import UsageError
+from ..events.records import ACE33_EVENT_TYPES
 from .apf import parse_xml
 from .errors import SourceFormatError
 from .model import (
@@ -86,11 +90,32 @@ def read_rich_ere(path: str | os.PathLike) -> AnnotatedDocument:
             trig = m.find("trigger")
             if trig is None:
                 raise SourceFormatError(p, f"<event_mention id={mid!r}>", "has no <trigger>", reason="missing-element")
-            args = tuple(ArgumentRef(a.get("entity_mention_id") or need(a, "filler_id"), need(a, "role"))
+            args = tuple(ArgumentRef(a.get("entity_mention_id") or need(a, "filler_id"), ere_role(need(a, "role")))
                          for a in m.iter("em_arg"))
-            doc.events.append(EventMentionRec(mid, hopper.get("id", ""), need(m, "type"), m.get("subtype", ""),
+            doc.events.append(EventMentionRec(mid, hopper.get("id", ""), *ere_event_type(need(m, "type"), m.get("subtype", "")),
                                               _span(trig, p, f"<trigger> of <event_mention id={mid!r}>"), args))
     return doc
+
+
+#: Rich ERE's event types that ACE2005 lacks (ACE's Contact:Phone-Write, Movement:Transport and
+#: Justice:* all have ERE counterparts except those renamed here)
+ERE_ONLY_EVENT_TYPES = ("Contact:Broadcast", "Contact:Contact", "Contact:Correspondence", "Manufacture:Artifact",
+                        "Movement:Transport-Artifact", "Movement:Transport-Person", "Transaction:Transaction")
+_ERE_NAMES = {t.lower().replace("-", ""): t for t in (*ACE33_EVENT_TYPES, *ERE_ONLY_EVENT_TYPES)}
+
+
+def ere_event_type(type_: str, subtype: str) -> tuple[str, str]:
+    """``("justice", "arrestjail")`` -> ``("Justice", "Arrest-Jail")``; unknown types as written."""
+    name = _ERE_NAMES.get(f"{type_}:{subtype}".lower().replace("-", ""))
+    if name is None:
+        return type_, subtype
+    main, sub = name.split(":")
+    return main, sub
+
+
+def ere_role(role: str) -> str:
+    """``attacker`` -> ``Attacker`` (ACE's role names: one capitalised word)."""
+    return role[:1].upper() + role[1:]
 
 
 def _read(files: DocumentFiles) -> tuple[SourceText, AnnotatedDocument]:
