@@ -227,3 +227,12 @@ def test_interpolated_mlgm_checkpoint_is_the_weighted_average(tmp_path):
     save_file(tuned, str(mlgm / "model.safetensors"))
     with pytest.raises(SystemExit, match="have a counterpart"):
         study.interpolate_checkpoint(plain, mlgm, tmp_path / "avg2", 0.5)
+
+
+def test_graph_input_and_scaffold_together_are_refused():
+    """train-ee turns the graph attention off under the scaffold, so such a condition would silently
+    be the scaffold condition again (two levers once measured identical, seed for seed)."""
+    study = _study()
+    with pytest.raises(ValueError, match="not both"):
+        study.Condition(graphs=True, scaffold=True)
+    assert all(not (c.graphs and c.scaffold) for c in study.CONDITIONS.values())
