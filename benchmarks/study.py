@@ -63,8 +63,8 @@ class Condition:
     help: str = ""
 
     def __post_init__(self) -> None:
-        if self.graphs and self.scaffold:
-            raise ValueError("a condition has graph input or the scaffold, not both: train-ee turns the graph "
+        if self.graphs and self.scaffold and not self.train.get("argument_graph"):
+            raise ValueError("a condition has graph attention or the scaffold, not both: train-ee turns the graph "
                              "attention off under the scaffold, so it would be the scaffold condition again")
 
     def definition(self) -> dict[str, Any]:
@@ -110,6 +110,14 @@ CONDITIONS: dict[str, Condition] = {
     # encoder's learning rate; graph_learning_rate=5e-5 reproduced the amr runs bit for bit, 3 seeds)
     "mlgm-avg-scaffold": Condition(backbone="mlgm-avg", scaffold=True, train={"scaffold_weight": 0.3}, lever_of="mlgm-avg",
                                    help="the averaged encoder with the scaffold loss at weight 0.3 (no graph at test time)"),
+    "graph-arg": Condition(graphs=True, train={"argument_graph": True}, lever_of="graph",
+                           help="predicted graphs in the argument head only (hop distance and relations between trigger "
+                           "and candidate); the encoder and the trigger head read no graph"),
+    "mlgm-avg-graph-arg": Condition(backbone="mlgm-avg", graphs=True, train={"argument_graph": True}, lever_of="mlgm-avg",
+                                    help="the averaged encoder with predicted graphs in the argument head only"),
+    "mlgm-avg-scaffold-graph-arg": Condition(backbone="mlgm-avg", graphs=True, scaffold=True,
+                                             train={"scaffold_weight": 0.3, "argument_graph": True}, lever_of="mlgm-avg-scaffold",
+                                             help="mlgm-avg-scaffold with predicted graphs in the argument head"),
 }
 MAIN_CONDITIONS = tuple(k for k, c in CONDITIONS.items() if c.lever_of is None)
 

@@ -57,6 +57,9 @@ class AMRDebertaConfig(DebertaV2Config):
             (:class:`~amrgnn.models.scaffold.TokenGraphScaffold`: the token graph predicted from the encoder
             output as an auxiliary training loss; ``0``: none). The encoder reads no graph for it.
         ee_scaffold_size (int): Width of the scaffold's arc MLPs.
+        ee_argument_graph (bool): The argument head reads the token graph between each trigger and
+            candidate (:class:`~amrgnn.models.argument_graph.ArgumentGraphFeatures`); with
+            ``graph_attention="none"`` the encoder, and so the trigger head, read no graph.
         tg_num_relations (int, optional): Relation classes of :class:`AMRDebertaForTokenGraph` (its
             ``amr_vocab.json``'s relations).
         tg_arc_size (int): Width of the biaffine arc scorer's head and dependent MLPs.
@@ -85,6 +88,7 @@ class AMRDebertaConfig(DebertaV2Config):
     ee_entity_labels: list[str] | None = None
     ee_scaffold_weight: float = 0.0
     ee_scaffold_size: int = 128
+    ee_argument_graph: bool = False
     tg_num_relations: int | None = None
     tg_arc_size: int = 256
     tg_label_size: int = 128
@@ -107,6 +111,11 @@ class AMRDebertaConfig(DebertaV2Config):
             bad = [i for i in self.graph_layers if not -n <= i < n]
             if bad:
                 raise ValueError(f"graph_layers {bad} out of range for {n} layers")
+
+    @property
+    def reads_graphs(self) -> bool:
+        """Whether the model needs a token graph at prediction (graph attention or graph argument features)."""
+        return self.graph_attention != "none" or self.ee_argument_graph
 
     @property
     def fused_layers(self) -> list[int]:

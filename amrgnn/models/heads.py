@@ -15,6 +15,7 @@ from transformers.models.deberta_v2.modeling_deberta_v2 import (
     LegacyDebertaV2OnlyMLMHead,
 )
 
+from .argument_graph import ArgumentGraphFeatures
 from .configuration import AMRDebertaConfig
 from .decoding import DecodedArgument, DecodedEvent, bio_spans, label_masks
 from .modeling import GRAPH_PARAMETER_PATTERN, AMRDebertaModel, AMRDebertaPreTrainedModel
@@ -66,8 +67,10 @@ class PairClassifier(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.classifier = nn.Linear(inner_size, num_labels)
 
-    def forward(self, a: Tensor, b: Tensor) -> Tensor:
-        x = self.act(self.dense(torch.cat([a, b, a * b], dim=-1)))
+    def forward(self, a: Tensor, b: Tensor, extra: Tensor | None = None) -> Tensor:
+        """``extra`` ``[P, inner_size]``: added to the hidden layer before the activation."""
+        x = self.dense(torch.cat([a, b, a * b], dim=-1))
+        x = self.act(x if extra is None else x + extra)
         return self.classifier(self.dropout(x))
 
 
@@ -276,10 +279,11 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
     ``config.ee_entity_labels`` is set. With ``config.ee_scaffold_weight > 0`` a
     :class:`~amrgnn.models.scaffold.TokenGraphScaffold` predicts the batch's token graph from the
     encoder output as an auxiliary loss (training only; set ``graph_attention="none"`` so that the
-    encoder itself never reads the graph).
+    encoder itself never reads the graph). With ``config.ee_argument_graph`` the argument head also reads
+    the graph path between trigger and candidate (:class:`~amrgnn.models.argument_graph.ArgumentGraphFeatures`).
     """
 
-    _new_parameter_patterns = (GRAPH_PARAMETER_PATTERN, r"^(trigger_classifier|argument_head|entity_classifier|scaffold)\.")
+    _new_parameter_patterns = (GRAPH_PARAMETER_PATTERN, r"^(trigger_classifier|argument_head|argument_graph|entity_classifier|scaffold)\.")
     _keys_to_ignore_on_load_unexpected = [r"^(cls|lm_predictions|mask_predictions|relation_head)\.", r"position_embeddings"]
 
     def __init__(self, config: AMRDebertaConfig) -> None:
@@ -296,6 +300,7 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
             nn.Linear(config.hidden_size, len(config.ee_entity_labels)) if config.ee_entity_labels else None
         )
         self.scaffold = TokenGraphScaffold(config) if config.ee_scaffold_weight > 0 else None
+        self.argument_graph = ArgumentGraphFeatures(config, config.hidden_size) if config.ee_argument_graph else None
         self.post_init()
 
     def word_states(
@@ -309,12 +314,23 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
         words = sequence[rows, word_index.clamp(min=0)] * (word_index >= 0).unsqueeze(-1).to(sequence.dtype)
         return self.dropout(words), outputs
 
-    def argument_logits(self, words: Tensor, pairs: Tensor) -> Tensor:
-        """Role logits ``[P, R]`` of ``pairs`` ``[P, 5]`` (batch, trigger start, end, candidate start, end)."""
+    def argument_logits(self, words: Tensor, pairs: Tensor, hops: tuple[Tensor, Tensor, Tensor] | None = None) -> Tensor:
+        """Role logits ``[P, R]`` of ``pairs`` ``[P, 5]`` (batch, trigger start, end, candidate start, end);
+        ``hops``: the batch's :meth:`ArgumentGraphFeatures.word_hops` (models with ``ee_argument_graph``)."""
         b = pairs[:, 0]
         trig = span_mean(words, b, pairs[:, 1], pairs[:, 2])
         cand = span_mean(words, b, pairs[:, 3], pairs[:, 4])
-        return self.argument_head(trig, cand)
+        extra = None
+        if self.argument_graph is not None:
+            if hops is None:
+                raise ValueError("this model's argument head reads the token graph (config.ee_argument_graph): pass graph=")
+            extra = self.argument_graph(hops, pairs)
+        return self.argument_head(trig, cand, extra)
+
+    def _word_hops(self, graph: Data | None, word_index: Tensor, seq_len: int) -> tuple[Tensor, Tensor, Tensor] | None:
+        if self.argument_graph is None or graph is None:
+            return None
+        return self.argument_graph.word_hops(graph, word_index, seq_len)
 
     @torch.no_grad()
     def decode(
@@ -375,7 +391,8 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
                             owners.append((row, k, c))
                 out.append((events, spans))
             if pairs:
-                logits = self.argument_logits(words, torch.tensor(pairs, dtype=torch.long, device=device))
+                hops = self._word_hops(encode_kwargs.get("graph"), word_index, input_ids.size(1))
+                logits = self.argument_logits(words, torch.tensor(pairs, dtype=torch.long, device=device), hops)
                 role_p, best = (t.cpu().tolist() for t in torch.softmax(logits.float() + role_bias, dim=-1).max(dim=-1))
                 for (row, k, c), r, p in zip(owners, best, role_p, strict=True):
                     if r:
@@ -437,7 +454,8 @@ class AMRDebertaForEventExtraction(AMRDebertaPreTrainedModel):
                 losses.append(mean_cross_entropy(entity_logits, entity_labels))
         argument_logits = None
         if argument_pairs is not None:
-            argument_logits = self.argument_logits(words, argument_pairs)
+            seq_len = (input_ids if input_ids is not None else inputs_embeds).size(1)
+            argument_logits = self.argument_logits(words, argument_pairs, self._word_hops(graph, word_index, seq_len))
             if argument_labels is not None:
                 losses.append(mean_cross_entropy(argument_logits, argument_labels))
         if self.scaffold is not None and graph is not None and trigger_labels is not None:

@@ -28,6 +28,7 @@ from transformers.utils import logging
 from ..errors import InputError, MissingInputError
 from ..graph.khop import KHop, exact_k_hop_typed
 from ..nn.multiscale import MultiScaleAggregation
+from .argument_graph import ArgumentGraphFeatures
 from .attention import AMRDebertaLayer, GraphProjection
 from .biaffine import Biaffine
 from .configuration import AMRDebertaConfig
@@ -74,6 +75,8 @@ class AMRDebertaPreTrainedModel(DebertaV2PreTrainedModel):
             init.zeros_(module.weight)  # a fused layer starts out as the stock one
         elif isinstance(module, Biaffine):
             init.zeros_(module.weight)  # every pair starts at probability 0.5
+        elif isinstance(module, ArgumentGraphFeatures):
+            module.reset_parameters()  # the argument head starts out as the text-only one
         elif isinstance(module, RelationEmbedding):
             init.normal_(module.weight, mean=0.0, std=1.0)
         elif isinstance(module, PygLinear):

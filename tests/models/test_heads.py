@@ -260,7 +260,7 @@ def _scripted(model, trigger_logits, entity_logits=None, role_logits=None):
     if entity_logits is not None:
         model.entity_classifier = _PerWord(entity_logits)
     if role_logits is not None:
-        model.argument_logits = lambda words, pairs: role_logits[: len(pairs)]
+        model.argument_logits = lambda words, pairs, hops=None: role_logits[: len(pairs)]
 
 
 class _PerWord(torch.nn.Module):

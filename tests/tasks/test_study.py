@@ -231,8 +231,11 @@ def test_interpolated_mlgm_checkpoint_is_the_weighted_average(tmp_path):
 
 def test_graph_input_and_scaffold_together_are_refused():
     """train-ee turns the graph attention off under the scaffold, so such a condition would silently
-    be the scaffold condition again (two levers once measured identical, seed for seed)."""
+    be the scaffold condition again (two levers once measured identical, seed for seed); graphs for
+    the argument head only (--argument-graph) go with the scaffold."""
     study = _study()
     with pytest.raises(ValueError, match="not both"):
         study.Condition(graphs=True, scaffold=True)
-    assert all(not (c.graphs and c.scaffold) for c in study.CONDITIONS.values())
+    assert all(not (c.graphs and c.scaffold) or c.train.get("argument_graph") for c in study.CONDITIONS.values())
+    # graphs for the argument head only leave the encoder free for the scaffold: allowed
+    study.Condition(graphs=True, scaffold=True, train={"argument_graph": True})

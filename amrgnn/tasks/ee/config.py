@@ -62,6 +62,10 @@ class EEConfig(TrainingOptions):
         0.0, help="graph scaffold: predict the --graphs token graphs of the training sentences as an auxiliary loss of "
         "this weight; the encoder reads no graph, and none is needed at prediction (0: off)",
     )
+    argument_graph: bool = option(
+        False, help="the argument head reads the --graphs path between each trigger and candidate (hop distance, "
+        "relations); the encoder and the trigger head read no graph",
+    )
     select_metric: str = option(
         "arg_cls", help="dev metric of model selection (cls_mean: the mean of Trig-C and Arg-C F1)", choices=SELECT_METRICS
     )

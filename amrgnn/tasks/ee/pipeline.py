@@ -46,7 +46,7 @@ def resolve_pipeline_graphs(model: AMRDebertaForEventExtraction, override: str |
     """The graph source for raw text: ``override``, else the one the model was trained with
     (``ee_config.json`` beside its weights); ``"none"`` for a model whose encoder reads no graph
     (text-only or scaffold models)."""
-    if model.config.graph_attention == "none":
+    if not model.config.reads_graphs:
         return "none"
     model_dir = Path(getattr(model, "name_or_path", "") or "")
     spec = override

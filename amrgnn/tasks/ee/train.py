@@ -155,11 +155,14 @@ def fit_event_model(
     scaffold = cfg.scaffold_weight > 0
     if scaffold and not source.uses_graphs:
         raise UsageError("--scaffold-weight needs --graphs: the token graphs the scaffold learns to predict")
+    if cfg.argument_graph and not source.uses_graphs:
+        raise UsageError("--argument-graph needs --graphs: the token graphs the argument head reads")
+    encoder_reads_graph = source.uses_graphs and not scaffold and not cfg.argument_graph
     graph_stats = {}
     graph_lists = {}
     vocab = None
     for name, sents in splits.items():
-        if scaffold and name != "train":
+        if scaffold and not cfg.argument_graph and name != "train":
             continue  # a scaffold needs graphs for training only
         graph_lists[name], graph_stats[name], vocab = attach_graphs(source, sents, tokenizer, vocab=vocab, backbone=backbone)
     relations = {"graph_num_relations": len(vocab.relations)} if vocab is not None else {}
@@ -171,8 +174,9 @@ def fit_event_model(
         ee_role_labels=labels.roles,
         ee_entity_labels=labels.entity_bio if tagger else None,
         **relations,
-        **({} if source.uses_graphs and not scaffold else {"graph_attention": "none"}),
+        **({} if encoder_reads_graph else {"graph_attention": "none"}),
         **({"ee_scaffold_weight": cfg.scaffold_weight} if scaffold else {}),
+        **({"ee_argument_graph": True} if cfg.argument_graph else {}),
         **cfg.graph_overrides,
     )
     model = AMRDebertaForEventExtraction.from_pretrained(str(backbone), config=config)

@@ -233,7 +233,9 @@ def _run_one(proto: _Protocol, method: ContinualMethod, spec: str, order_id: int
         config = AMRDebertaConfig.from_pretrained(
             str(proto.backbone), ee_trigger_labels=proto.labels.trigger_bio, ee_role_labels=proto.labels.roles,
             ee_entity_labels=proto.labels.entity_bio if proto.predicted else None, **relations,
-            **({} if source.uses_graphs else {"graph_attention": "none"}), **(recipe.graph_overrides if source.uses_graphs else {}))
+            **({} if source.uses_graphs and not recipe.argument_graph else {"graph_attention": "none"}),
+            **({"ee_argument_graph": True} if source.uses_graphs and recipe.argument_graph else {}),
+            **(recipe.graph_overrides if source.uses_graphs else {}))
         set_seed(seed)
         model = AMRDebertaForEventExtraction.from_pretrained(str(proto.backbone), config=config)
     memory: dict[str, list[list[Any]]] = read_json(run_dir / f"task{done - 1}" / "memory.json") if done else {}
