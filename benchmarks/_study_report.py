@@ -268,6 +268,8 @@ def write_study_report(data: dict[str, Any], out: Path) -> str:
         md += ["## Levers (low-resource; Δ paired by seed; mean ± 95% interval)", "",
                "Selection looks at the dev columns only; the test columns are read once per run.", ""]
         md += levers + [""]
+        lever_rows = [r for r in every if r["condition"] == "text" or (definitions.get(r["condition"]) or {}).get("lever_of")]
+        md += ["The goal, lever by lever (test, against text):", ""] + goal_lines(lever_rows, "test") + [""]
         md += [f"- **{c}** ({d['lever_of']}): {_describe(d)}" for c, d in definitions.items() if d.get("lever_of")
                and any(r["condition"] == c for r in every)] + [""]
     if data["runs"]:

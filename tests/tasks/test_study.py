@@ -162,6 +162,12 @@ def test_study_crossdomain_and_levers(setup, monkeypatch):
     spans = [by["graph", k]["target"]["arg_span"]["f1"] - by["text", k]["target"]["arg_span"]["f1"] for k in (1, 2)]
     assert row[-2].strip().startswith(f"{sum(spans) / 2:.1f}")  # Δ out Arg-I (untyped)
     assert any(line.startswith("| graph-slow | graph | 100% | 2 |") for line in report.splitlines())
+    # and the goal, lever by lever: the 100% cell needs both deltas >= -0.5 (by hand from the runs)
+    lever = [r for r in low if r["condition"] == "graph-slow"]
+    base = {r["seed"]: r for r in low if r["condition"] == "text"}
+    da, dt = (sum(r["test"][m]["f1"] - base[r["seed"]]["test"][m]["f1"] for r in lever) / 2 for m in ("arg_cls", "trigger_cls"))
+    mark = "✓" if da >= -0.5 and dt >= -0.5 else "✗"
+    assert f"- **graph-slow**: 100%: Δ Arg-C {da:+.1f}, Δ Trig-C {dt:+.1f} {mark}" in report.split("lever by lever")[1]
     # a condition whose definition changed is not mixed with its earlier runs
     monkeypatch.setitem(study.CONDITIONS, "graph-slow", study.Condition(graphs=True, train={"graph_learning_rate": 1e-4}, lever_of="graph"))
     with pytest.raises(SystemExit, match="changed"):
