@@ -18,7 +18,7 @@ from amrgnn.cli import build_parser
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "ace2005.sh"
 FIXTURE = ROOT / "tests" / "fixtures" / "ace2005"
-STAGES = ["mlgm", "parser", "ee-text", "ee-amr", "continual", "low-resource", "cross-domain", "study", "report"]
+STAGES = ["mlgm", "parser", "ee-text", "ee-amr", "ee-graph-arg", "continual", "low-resource", "cross-domain", "study", "report"]
 
 
 def _run(args, env_extra, tmp_path):
@@ -103,10 +103,12 @@ def test_script_runs_every_stage_for_real_on_a_tiny_backbone(tmp_path):
     assert sorted(genres[d] for d in test_ids) == ["bc", "bn", "cts", "nw", "un", "wl"]
     cross = (out / "cross-domain" / "report.md").read_text()
     assert all(f"| bn+nw | {g} (out)" in cross for g in ("bc", "cts", "un", "wl")) and "bn+nw (in)" in cross
+    arg_graph = json.loads((out / "ee-graph-arg" / "config.json").read_text())
+    assert arg_graph["ee_argument_graph"] and arg_graph["graph_attention"] == "none"
     study = json.loads((out / "study.json").read_text())
     assert sorted(r["condition"] for r in study["runs"]) == ["amr", "text"]
     # the closing table: OneIE's published numbers and our runs' test F1, as scored
-    for run in ("ee-text", "ee-amr"):
+    for run in ("ee-text", "ee-amr", "ee-graph-arg"):
         scores = json.loads((out / run / "scores.test.json").read_text())
         row = next(ln for ln in r.stdout.splitlines() if ln.startswith(run))
         assert [float(x) for x in row.split()[1:]] == [round(scores[k]["f1"], 1) for k in ("trigger_id", "trigger_cls", "arg_id", "arg_cls")]
