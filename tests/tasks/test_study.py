@@ -245,3 +245,48 @@ def test_graph_input_and_scaffold_together_are_refused():
     assert all(not (c.graphs and c.scaffold) or c.train.get("argument_graph") for c in study.CONDITIONS.values())
     # graphs for the argument head only leave the encoder free for the scaffold: allowed
     study.Condition(graphs=True, scaffold=True, train={"argument_graph": True})
+
+
+def _curve_module():
+    spec = importlib.util.spec_from_file_location("predictor_curve_under_test", ROOT / "benchmarks" / "predictor_curve.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(condition, seed, dev, test, size="10%"):
+    def scores(pair):
+        return {"trigger_cls": {"f1": pair[0]}, "arg_cls": {"f1": pair[1]}}
+    return {"setting": "lowres", "condition": condition, "size": size, "seed": seed, "dev": scores(dev), "test": scores(test)}
+
+
+def test_predictor_curve_pairs_by_seed(tmp_path):
+    """benchmarks/predictor_curve.py: the gain of a condition over text per predictor, paired by seed
+    (a seed without its text run is left out, another size is ignored), rows ordered by the
+    predictor's dev F1; the mean and interval are recomputed by hand (t(0.975, 1) = 12.706)."""
+    curve = _curve_module()
+    weak = {"prerequisites": {"predictor": {"path": "p25", "dev_labelled_f1": 27.0, "dev_unlabelled_f1": 38.0}},
+            "runs": [_run("text", 1, (40, 10), (41, 9)), _run("graph-arg", 1, (41, 11), (41, 10)),
+                     _run("text", 2, (44, 12), (40, 12)), _run("graph-arg", 2, (43, 12), (42, 13)),
+                     _run("graph-arg", 3, (99, 99), (99, 99)), _run("graph-arg", 1, (0, 0), (0, 0), size="25%")]}
+    strong = {"prerequisites": {"predictor": {"path": "p100", "dev_labelled_f1": 45.0, "dev_unlabelled_f1": 55.0}},
+              "runs": [_run("text", 1, (40, 10), (41, 9)), _run("graph-arg", 1, (40, 14), (41, 13))]}
+    paths = []
+    for name, study in (("strong", strong), ("weak", weak)):
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(study))
+    out = tmp_path / "curve.json"
+    assert curve.main([str(p) for p in paths] + ["--json", str(out), "--plot", str(tmp_path / "curve.png")]) == 0
+    rows = json.loads(out.read_text())["rows"]
+    assert [r["predictor"] for r in rows] == ["p25", "p100"]
+    assert rows[0]["seeds"] == [1, 2]
+    arg = rows[0]["test_delta_arg_cls"]  # deltas +1 and +1
+    assert arg["per_seed"] == [1, 1] and arg["mean"] == 1 and arg["ci95"] == pytest.approx(0.0)
+    trig = rows[0]["dev_delta_trigger_cls"]  # deltas +1 and -1: sd sqrt(2), half-width 12.706 * sqrt(2) / sqrt(2)
+    assert trig["mean"] == 0 and trig["ci95"] == pytest.approx(12.706, abs=1e-3)
+    assert rows[1]["test_delta_arg_cls"]["mean"] == 4 and rows[1]["test_delta_arg_cls"]["ci95"] is None
+    assert (tmp_path / "curve.png").stat().st_size > 0
+    no_predictor = tmp_path / "text-only.json"
+    no_predictor.write_text(json.dumps({"runs": weak["runs"]}))
+    with pytest.raises(SystemExit, match="text-only.json: no prerequisites.predictor"):
+        curve.main([str(no_predictor)])
