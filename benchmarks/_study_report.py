@@ -216,17 +216,15 @@ def draw(rows: list[dict], split: str, path: Path, dashed: tuple[str, ...] = ())
     import matplotlib.pyplot as plt
 
     text = [r for r in rows if r["condition"] == "text"]
+    colours = {cond: f"C{i}" for i, cond in enumerate(_conditions(rows))}  # the same in both rows
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharex=True)
     for col, (metric, name) in enumerate(METRICS):
         for row, ax in enumerate(axes[:, col]):
-            for cond in _conditions(rows):
-                if row == 1 and cond == "text":
-                    ax.plot([], [])  # keep each condition's colour in both rows
-                    continue
+            for cond in [c for c in colours if row == 0 or c != "text"]:
                 xs, means, half = _curve(rows, cond, split, metric, text if row == 1 else None)
-                line, = ax.plot(xs, means, marker="o", label=cond, linestyle="--" if cond in dashed else "-")
+                ax.plot(xs, means, marker="o", label=cond, color=colours[cond], linestyle="--" if cond in dashed else "-")
                 ax.fill_between(xs, [m - h for m, h in zip(means, half, strict=True)],
-                                [m + h for m, h in zip(means, half, strict=True)], color=line.get_color(), alpha=0.12)
+                                [m + h for m, h in zip(means, half, strict=True)], color=colours[cond], alpha=0.12)
             if row == 1:
                 ax.axhline(0.0, color="grey", linewidth=0.8)
             ax.set_xscale("log")

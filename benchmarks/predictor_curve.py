@@ -25,13 +25,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+for path in (HERE.parent, HERE):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from _study_report import METRICS, _paired  # noqa: E402
 
 from amrgnn.stats import mean_ci  # noqa: E402
 
-METRICS = (("trigger_cls", "Trig-C"), ("arg_cls", "Arg-C"))
 SPLITS = ("dev", "test")
 
 
@@ -41,9 +43,9 @@ def curve_row(study: dict[str, Any], source: str, condition: str, size: str) -> 
     if not predictor:
         raise SystemExit(f"{source}: no prerequisites.predictor (made without predicted graphs?)")
     runs = [r for r in study["runs"] if r["setting"] == "lowres" and r["size"] == size]
-    cell = {r["seed"]: r for r in runs if r["condition"] == condition}
-    text = {r["seed"]: r for r in runs if r["condition"] == "text"}
-    seeds = sorted(cell.keys() & text.keys())
+    text = [r for r in runs if r["condition"] == "text"]
+    cell = [r for r in runs if r["condition"] == condition and r["seed"] in {t["seed"] for t in text}]
+    seeds = sorted(r["seed"] for r in cell)
     if not seeds:
         raise SystemExit(f"{source}: no seed with both {condition!r} and 'text' at {size}")
     row: dict[str, Any] = {"source": source, "predictor": predictor["path"], "seeds": seeds,
@@ -51,9 +53,9 @@ def curve_row(study: dict[str, Any], source: str, condition: str, size: str) -> 
                            "dev_unlabelled_f1": predictor.get("dev_unlabelled_f1")}
     for split in SPLITS:
         for metric, _ in METRICS:
-            if not all(split in cell[s] and split in text[s] for s in seeds):
+            deltas = _paired(cell, text, split, metric)
+            if len(deltas) != len(seeds):  # a split some run was not scored on
                 continue
-            deltas = [cell[s][split][metric]["f1"] - text[s][split][metric]["f1"] for s in seeds]
             mean, half = mean_ci(deltas)
             row[f"{split}_delta_{metric}"] = {"mean": mean, "ci95": None if math.isnan(half) else half, "per_seed": deltas}
     return row
