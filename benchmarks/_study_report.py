@@ -109,7 +109,8 @@ def continual_table(runs: list[dict]) -> list[str]:
     if not rows:
         return []
     lines = ["| method | condition | seeds | avg Trig-C | final Trig-C | avg Arg-C | final Arg-C | Trig-C forgetting | "
-             "Δ avg Trig-C vs text | Δ avg Arg-C vs text | epochs per task |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "Δ avg Trig-C vs text | Δ avg Arg-C vs text | Trig-C after each task (mean) | epochs per task |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for method in dict.fromkeys(r["method"] for r in rows):
         at = [r for r in rows if r["method"] == method]
         text = {r["seed"]: r for r in at if r["condition"] == "text"}
@@ -122,15 +123,17 @@ def continual_table(runs: list[dict]) -> list[str]:
             deltas = ["–" if cond == "text" else _fmt([r["test"][m]["average"] - text[r["seed"]]["test"][m]["average"]
                                                       for r in cell if r["seed"] in text]) for m in ("trigger_cls", "arg_cls")]
             epochs = "; ".join(",".join(str(e) for e in r.get("epochs", [])) for r in cell)
+            curves = [r["test"]["trigger_cls"]["curve"] for r in cell]
+            curve = " / ".join(f"{sum(c[i] for c in curves) / len(curves):.1f}" for i in range(min(map(len, curves))))
             lines.append(f"| {method} | {cond} | {len(cell)} | {get('trigger_cls', 'average')} | {get('trigger_cls', 'final')} | "
                          f"{get('arg_cls', 'average')} | {get('arg_cls', 'final')} | {get('trigger_cls', 'forgetting')} | "
-                         f"{' | '.join(deltas)} | {epochs} |")
+                         f"{' | '.join(deltas)} | {curve} | {epochs} |")
     return lines
 
 
 def draw_continual(runs: list[dict], path: Path) -> None:
-    """Test Trig-C on the seen types after each task, a panel per method, a line per condition
-    (mean over seeds)."""
+    """Test F1 on the seen types after each task: a column per method, a row per metric (Trig-C,
+    Arg-C), a line per condition (mean over seeds, with its 95% band where there are 2 or more)."""
     import matplotlib
 
     if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg"):
@@ -139,17 +142,26 @@ def draw_continual(runs: list[dict], path: Path) -> None:
 
     rows = [r for r in runs if r["setting"] == "continual" and "test" in r]
     methods = list(dict.fromkeys(r["method"] for r in rows))
-    fig, axes = plt.subplots(1, len(methods), figsize=(4 * len(methods), 3.6), squeeze=False)
-    for ax, method in zip(axes[0], methods, strict=True):
-        for cond in _conditions([r for r in rows if r["method"] == method]):
-            curves = [r["test"]["trigger_cls"]["curve"] for r in rows if r["method"] == method and r["condition"] == cond]
-            mean = [sum(c[i] for c in curves) / len(curves) for i in range(min(map(len, curves)))]
-            ax.plot(range(1, len(mean) + 1), mean, marker="o", label=cond)
-        ax.set_title(method)
-        ax.set_xlabel("tasks learned")
-        ax.set_ylabel("Trig-C F1, seen types (test)")
-        ax.grid(alpha=0.3)
-    axes[0][0].legend()
+    colours = {c: f"C{i}" for i, c in enumerate(_conditions(rows))}
+    fig, axes = plt.subplots(len(METRICS), len(methods), figsize=(4 * len(methods), 3.2 * len(METRICS)), squeeze=False)
+    for col, method in enumerate(methods):
+        at = [r for r in rows if r["method"] == method]
+        for row, (metric, label) in enumerate(METRICS):
+            ax = axes[row][col]
+            for cond in _conditions(at):
+                curves = [r["test"][metric]["curve"] for r in at if r["condition"] == cond]
+                steps = range(min(map(len, curves)))
+                stats = [mean_ci([c[i] for c in curves]) for i in steps]
+                x = [i + 1 for i in steps]
+                mean = [m for m, _ in stats]
+                ax.plot(x, mean, marker="o", color=colours[cond], label=f"{cond} ({len(curves)} seed{'s' * (len(curves) > 1)})")
+                if len(curves) > 1:
+                    ax.fill_between(x, [m - h for m, h in stats], [m + h for m, h in stats], color=colours[cond], alpha=0.2)
+            ax.set_title(f"{method}: {label}")
+            ax.set_xlabel("tasks learned")
+            ax.set_ylabel(f"{label} F1, seen types (test)")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -198,6 +198,7 @@ def test_study_continual(setup):
     row = next(line for line in report.splitlines() if line.startswith("| joint | graph |")).split("|")
     want = by["graph", "joint"]["test"]["trigger_cls"]["average"] - by["text", "joint"]["test"]["trigger_cls"]["average"]
     assert row[9].strip() == f"{want:.1f}"
+    assert row[11].strip() == " / ".join(f"{v:.1f}" for v in by["graph", "joint"]["test"]["trigger_cls"]["curve"])
     assert (out / "continual.png").stat().st_size > 0
 
 
