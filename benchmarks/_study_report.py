@@ -36,11 +36,11 @@ def _conditions(rows: list[dict]) -> list[str]:
 
 
 def lever_table(rows: list[dict], definitions: dict[str, dict]) -> list[str]:
-    """Each lever against the condition it varies (on dev: what selection may look at) and against
-    text (on dev, and on test, read once per run)."""
+    """Each lever against the condition it varies (on dev: what selection may look at; and on test)
+    and against text (on dev, and on test, read once per run)."""
     lines = ["| lever | varies | size | seeds | dev Δ Trig-C vs varied | dev Δ Arg-C vs varied | dev Δ Trig-C vs text "
-             "| dev Δ Arg-C vs text | test Δ Trig-C vs text | test Δ Arg-C vs text |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| dev Δ Arg-C vs text | test Δ Trig-C vs text | test Δ Arg-C vs text | test Δ Trig-C vs varied | test Δ Arg-C vs varied |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     levers = [c for c in _conditions(rows) if (definitions.get(c) or {}).get("lever_of")]
     for lever in levers:
         base_name = definitions[lever]["lever_of"]
@@ -49,7 +49,7 @@ def lever_table(rows: list[dict], definitions: dict[str, dict]) -> list[str]:
             cell = [r for r in at if r["condition"] == lever]
             base = [r for r in at if r["condition"] == base_name]
             text = [r for r in at if r["condition"] == "text"]
-            cols = [_fmt(_paired(cell, ref, split, m)) for ref, split in ((base, "dev"), (text, "dev"), (text, "test"))
+            cols = [_fmt(_paired(cell, ref, split, m)) for ref, split in ((base, "dev"), (text, "dev"), (text, "test"), (base, "test"))
                     for m, _ in METRICS]
             lines.append(f"| {lever} | {base_name} | {size} | {len(cell)} | {' | '.join(cols)} |")
     return lines if levers else []

@@ -85,6 +85,9 @@ MLGM_VARIANTS: dict[str, dict[str, Any]] = {
     "mlgm-avg": {"interpolate": 0.5},
 }
 
+#: three times the study's training budget (--epochs 16, --min-steps 200)
+LONG: dict[str, Any] = {"epochs": 48.0, "min_steps": 600}
+
 CONDITIONS: dict[str, Condition] = {
     "text": Condition(help="the plain backbone, no graph"),
     "mlgm": Condition(backbone="mlgm", help="MLGM pre-training, no graph at event time"),
@@ -115,6 +118,12 @@ CONDITIONS: dict[str, Condition] = {
                            "and candidate); the encoder and the trigger head read no graph"),
     "mlgm-avg-graph-arg": Condition(backbone="mlgm-avg", graphs=True, train={"argument_graph": True}, lever_of="mlgm-avg",
                                     help="the averaged encoder with predicted graphs in the argument head only"),
+    # the training budget: the 16-epoch recipe stops while Arg-C is still rising (every run's dev curve
+    # peaks at one of its last evaluations), so does the text path catch up when trained longer?
+    "text-long": Condition(train=LONG, lever_of="text", help="3x the training budget: 48 epochs, at least 600 steps "
+                           "(checkpoint chosen on dev among 8 evaluations, as always)"),
+    "graph-arg-long": Condition(graphs=True, train={"argument_graph": True, **LONG}, lever_of="text-long",
+                                help="graph-arg with 3x the training budget, compared with text-long"),
     "mlgm-avg-scaffold-graph-arg": Condition(backbone="mlgm-avg", graphs=True, scaffold=True,
                                              train={"scaffold_weight": 0.3, "argument_graph": True}, lever_of="mlgm-avg-scaffold",
                                              help="mlgm-avg-scaffold with predicted graphs in the argument head"),
