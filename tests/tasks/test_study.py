@@ -161,7 +161,10 @@ def test_study_crossdomain_and_levers(setup, monkeypatch):
     assert row[-3].strip().startswith(f"{sum(diffs) / 2:.1f}")  # Δ out Trig-I
     spans = [by["graph", k]["target"]["arg_span"]["f1"] - by["text", k]["target"]["arg_span"]["f1"] for k in (1, 2)]
     assert row[-2].strip().startswith(f"{sum(spans) / 2:.1f}")  # Δ out Arg-I (untyped)
-    assert any(line.startswith("| graph-slow | graph | 100% | 2 |") for line in report.splitlines())
+    lever_row = next(line for line in report.splitlines() if line.startswith("| graph-slow | graph | 100% | 2 |")).split("|")
+    low_by = {(r["condition"], r["seed"]): r for r in low}
+    varied = [low_by["graph-slow", k]["test"]["arg_cls"]["f1"] - low_by["graph", k]["test"]["arg_cls"]["f1"] for k in (1, 2)]
+    assert lever_row[-2].strip().startswith(f"{sum(varied) / 2:.1f}")  # test Δ Arg-C against the varied condition
     # and the goal, lever by lever: the 100% cell needs both deltas >= -0.5 (by hand from the runs)
     lever = [r for r in low if r["condition"] == "graph-slow"]
     base = {r["seed"]: r for r in low if r["condition"] == "text"}
