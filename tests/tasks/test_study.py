@@ -294,3 +294,24 @@ def test_predictor_curve_pairs_by_seed(tmp_path):
     no_predictor.write_text(json.dumps({"runs": weak["runs"]}))
     with pytest.raises(SystemExit, match="text-only.json: no prerequisites.predictor"):
         curve.main([str(no_predictor)])
+
+
+def test_goal_is_judged_against_the_text_condition_trained_the_same_way():
+    """A graph lever of ``text-long`` is judged against ``text-long`` (not the 16-epoch ``text``); a
+    text-only lever is a baseline and gets no goal line; other levers stay against ``text``.
+    Deltas by hand: 10%, seeds 1 and 2, test (Trig-C, Arg-C)."""
+    study = _study()
+    report = sys.modules["_study_report"]
+    definitions = {c: study.CONDITIONS[c].definition() for c in ("text", "text-long", "graph-arg-long", "graph-arg", "graph")}
+    rows = [_run("text", 1, (0, 0), (40.0, 10.0)), _run("text", 2, (0, 0), (42.0, 12.0)),
+            _run("text-long", 1, (0, 0), (43.0, 16.0)), _run("text-long", 2, (0, 0), (45.0, 18.0)),
+            _run("graph-arg-long", 1, (0, 0), (43.5, 19.0)), _run("graph-arg-long", 2, (0, 0), (44.0, 20.0)),
+            _run("graph-arg", 1, (0, 0), (40.0, 13.0)), _run("graph-arg", 2, (0, 0), (41.0, 14.0))]
+    lines = report.goal_lines(rows, "test", definitions)
+    # graph-arg-long - text-long: Arg-C (3.0 + 2.0) / 2 = +2.5, Trig-C (0.5 - 1.0) / 2 = -0.25 -> ✓
+    # graph-arg - text: Arg-C (3.0 + 2.0) / 2 = +2.5, Trig-C (0.0 - 1.0) / 2 = -0.5 -> ✓
+    assert lines == ["- **graph-arg-long** (against text-long): 10%: Δ Arg-C +2.5, Δ Trig-C -0.2 ✓",
+                     "- **graph-arg**: 10%: Δ Arg-C +2.5, Δ Trig-C -0.5 ✓"]
+    # without recorded definitions only the condition named text is a baseline
+    assert [line.split(":")[0] for line in report.goal_lines(rows, "test", {})] == [
+        "- **text-long**", "- **graph-arg-long**", "- **graph-arg**"]
