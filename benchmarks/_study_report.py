@@ -10,6 +10,8 @@ from amrgnn.stats import group_by, mean_ci
 
 METRICS = (("trigger_cls", "Trig-C"), ("arg_cls", "Arg-C"))
 ORDER = ("text", "mlgm", "graph", "amr", "scaffold")
+# continual methods from the lower bound to the upper bound, whatever order they were run in
+METHOD_ORDER = ("finetune", "replay", "replay-kd", "joint")
 # levers drawn beside the main conditions in study.png: the configuration the README recommends
 PLOTTED_LEVERS = ("graph-arg",)
 
@@ -33,6 +35,11 @@ def _paired(rows: list[dict], base: list[dict], split: str, metric: str) -> list
 def _conditions(rows: list[dict]) -> list[str]:
     seen = list(dict.fromkeys(r["condition"] for r in rows))
     return [c for c in ORDER if c in seen] + [c for c in seen if c not in ORDER]
+
+
+def _methods(rows: list[dict]) -> list[str]:
+    seen = list(dict.fromkeys(r["method"] for r in rows))
+    return [m for m in METHOD_ORDER if m in seen] + [m for m in seen if m not in METHOD_ORDER]
 
 
 def lever_table(rows: list[dict], definitions: dict[str, dict]) -> list[str]:
@@ -111,7 +118,7 @@ def continual_table(runs: list[dict]) -> list[str]:
     lines = ["| method | condition | seeds | avg Trig-C | final Trig-C | avg Arg-C | final Arg-C | Trig-C forgetting | "
              "Δ avg Trig-C vs text | Δ avg Arg-C vs text | Trig-C after each task (mean) | epochs per task |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
-    for method in dict.fromkeys(r["method"] for r in rows):
+    for method in _methods(rows):
         at = [r for r in rows if r["method"] == method]
         text = {r["seed"]: r for r in at if r["condition"] == "text"}
         for cond in _conditions(at):
@@ -141,7 +148,7 @@ def draw_continual(runs: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     rows = [r for r in runs if r["setting"] == "continual" and "test" in r]
-    methods = list(dict.fromkeys(r["method"] for r in rows))
+    methods = _methods(rows)
     colours = {c: f"C{i}" for i, c in enumerate(_conditions(rows))}
     fig, axes = plt.subplots(len(METRICS), len(methods), figsize=(4 * len(methods), 3.2 * len(METRICS)), squeeze=False)
     for col, method in enumerate(methods):

@@ -315,3 +315,25 @@ def test_goal_is_judged_against_the_text_condition_trained_the_same_way():
     # without recorded definitions only the condition named text is a baseline
     assert [line.split(":")[0] for line in report.goal_lines(rows, "test", {})] == [
         "- **text-long**", "- **graph-arg-long**", "- **graph-arg**"]
+
+
+def test_continual_table_orders_methods_from_lower_to_upper_bound():
+    """Runs recorded joint first still report finetune, replay, joint (lower bound, method, upper
+    bound); each row's Δ is paired with text of the same method and seed (by hand: 2.0 and 4.0)."""
+    _study()
+    report = sys.modules["_study_report"]
+
+    def run(method, condition, seed, trig, arg):
+        def scores(curve):
+            return {"curve": curve, "average": sum(curve) / len(curve), "final": curve[-1], "forgetting": 0.0}
+        return {"setting": "continual", "condition": condition, "method": method, "seed": seed, "epochs": [3, 4],
+                "test": {"trigger_cls": scores(trig), "arg_cls": scores(arg)}}
+
+    runs = [run("joint", "text", 1, [70.0, 72.0], [40.0, 42.0]), run("joint", "graph-arg", 1, [71.0, 75.0], [44.0, 46.0]),
+            run("replay", "text", 1, [70.0, 69.0], [40.0, 39.0]), run("finetune", "text", 1, [70.0, 30.0], [40.0, 10.0])]
+    lines = report.continual_table(runs)
+    assert [line.split("|")[1:3] for line in lines[2:]] == [
+        [" finetune ", " text "], [" replay ", " text "], [" joint ", " text "], [" joint ", " graph-arg "]]
+    cells = lines[-1].split("|")
+    assert (cells[9].strip(), cells[10].strip()) == ("2.0", "4.0")
+    assert cells[11].strip() == "71.0 / 75.0" and cells[12].strip() == "3,4"
