@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from amrgnn.stats import group_by, mean_ci
+from amrgnn.tasks.protocols.continual.methods import CONTINUAL_METHODS
 
 METRICS = (("trigger_cls", "Trig-C"), ("arg_cls", "Arg-C"))
 ORDER = ("text", "mlgm", "graph", "amr", "scaffold")
-# continual methods from the lower bound to the upper bound, whatever order they were run in
-METHOD_ORDER = ("finetune", "replay", "replay-kd", "joint")
 # levers drawn beside the main conditions in study.png: the configuration the README recommends
 PLOTTED_LEVERS = ("graph-arg",)
 
@@ -32,14 +31,19 @@ def _paired(rows: list[dict], base: list[dict], split: str, metric: str) -> list
     return [r[split][metric]["f1"] - by_seed[r["seed"]] for r in rows if split in r and r["seed"] in by_seed]
 
 
+def _in_order(rows: list[dict], key: str, order: tuple[str, ...]) -> list[str]:
+    """The values of ``key`` in ``rows``: those in ``order`` first, in that order, then the rest as met."""
+    seen = list(dict.fromkeys(r[key] for r in rows))
+    return [v for v in order if v in seen] + [v for v in seen if v not in order]
+
+
 def _conditions(rows: list[dict]) -> list[str]:
-    seen = list(dict.fromkeys(r["condition"] for r in rows))
-    return [c for c in ORDER if c in seen] + [c for c in seen if c not in ORDER]
+    return _in_order(rows, "condition", ORDER)
 
 
 def _methods(rows: list[dict]) -> list[str]:
-    seen = list(dict.fromkeys(r["method"] for r in rows))
-    return [m for m in METHOD_ORDER if m in seen] + [m for m in seen if m not in METHOD_ORDER]
+    """Continual methods in registry order (lower bound, methods, upper bound), whatever order they ran in."""
+    return _in_order(rows, "method", CONTINUAL_METHODS.names())
 
 
 def lever_table(rows: list[dict], definitions: dict[str, dict]) -> list[str]:
